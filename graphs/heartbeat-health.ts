@@ -1,0 +1,36 @@
+/**
+ * HeartbeatHealthAgent: watches every registered agent's heartbeat and marks stale ones inactive.
+ *
+ *   START → init → loop → check ─┬─ stale agents ──→ update → log → wait ─┬→ loop
+ *                                ├─ agents back ───────────→ log ↗        └→ END (cycle budget spent / shutdown)
+ *                                └─ nothing to do ────────────────→ wait
+ *
+ * One invocation runs `maxCycles` cycles (input, default 1) and ends, so the recursion limit never
+ * bites, each cycle is its own trace, and a restart resumes from the last checkpoint.
+ * Node logic: src/agents/heartbeat/nodes.ts.
+ */
+import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import {
+  checkAgents, initAgent, logChanges, loopCycle, routeAfterCheck, routeAfterWait, updateStates, waitInterval,
+} from "../src/agents/heartbeat/nodes.js";
+import { HeartbeatState } from "../src/agents/heartbeat/state.js";
+
+export const workflow = new StateGraph(HeartbeatState)
+  .addNode("init", initAgent)
+  .addNode("loop", loopCycle)
+  .addNode("check", checkAgents)
+  .addNode("update", updateStates)
+  .addNode("log", logChanges)
+  .addNode("wait", waitInterval)
+  .addEdge(START, "init")
+  .addEdge("init", "loop")
+  .addEdge("loop", "check")
+  .addConditionalEdges("check", routeAfterCheck, ["update", "log", "wait"])
+  .addEdge("update", "log")
+  .addEdge("log", "wait")
+  .addConditionalEdges("wait", routeAfterWait, ["loop", END]);
+
+export const buildGraph = (checkpointer?: BaseCheckpointSaver) =>
+  workflow.compile({ checkpointer, name: "HeartbeatHealthAgent" });
+
+export const graph = buildGraph();

@@ -1,0 +1,88 @@
+/**
+ * The HeartbeatHealthAgent's nodes: init → loop → check → stale? → update → log → wait.
+ * Each node is safe to re-run (an interrupted node re-runs on resume).
+ */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { contextOf, type AgentContext } from "../context.js";
+import { processHeartbeatInfo } from "../process-info.js";
+import { STALE_SAMPLE, type HeartbeatStateType, type HeartbeatUpdate } from "./state.js";
+
+export const HEARTBEAT_AGENT = "HeartbeatHealthAgent";
+
+const ctx = (config?: LangGraphRunnableConfig): Promise<AgentContext> => contextOf(config, HEARTBEAT_AGENT);
+
+/** The seed's rule: stale when the last heartbeat is older than the threshold. */
+export function isStale(lastHeartbeat: number, now: number, thresholdMs: number): boolean {
+  return now - lastHeartbeat > thresholdMs;
+}
+
+/** Registers the agent on a new process run (initializing → active); starts this invocation's budget. */
+export async function initAgent(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
+  const c = await ctx(config);
+  const session = state.sessionId || c.sessionId;
+  const self = await c.store.getAgent(c.agentName);
+  if (state.registeredSession !== session || !self || self.state !== "active") {
+    await c.store.registerAgent(c.agentName, { ...processHeartbeatInfo(c.version), reason: "monitor starting" });
+    await c.store.updateAgentState(c.agentName, "active", "startup complete");
+    c.logger.info("monitor active", { module: "heartbeat", cycle: state.cycle, session });
+  }
+  return { runStartCycle: state.cycle, registeredSession: session, sessionId: session };
+}
+
+/** Counts the cycle and writes the monitor's own heartbeat. */
+export async function loopCycle(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
+  const c = await ctx(config);
+  const started = performance.now();
+  await c.store.updateHeartbeat(c.agentName, processHeartbeatInfo(c.version));
+  c.logger.debug("cycle", { module: "heartbeat", cycle: state.cycle + 1, heartbeatMs: +(performance.now() - started).toFixed(2) });
+  return { cycle: state.cycle + 1, cycleStartedAt: c.clock.now(), newlyStale: [], recovered: [] };
+}
+
+/** Finds agents whose heartbeat is older than STALE_THRESHOLD, and agents back from stale. */
+export async function checkAgents(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
+  const c = await ctx(config);
+  const now = c.clock.now();
+  const { count, sample } = await c.store.findStaleAgents(c.config.staleThresholdMs, STALE_SAMPLE);
+  const since = state.lastCheckAt || now;
+  const back = await c.store.getTransitions({ since, from: "stale", to: "active", limit: 1000 });
+  return { staleCount: count, staleSample: sample, recovered: [...new Set(back.map((t) => t.agent))], lastCheckAt: now };
+}
+
+export function routeAfterCheck(state: HeartbeatStateType): "update" | "log" | "wait" {
+  if (state.staleCount > 0) return "update";
+  return state.recovered.length > 0 ? "log" : "wait";
+}
+
+/** Marks stale agents in one transaction; the UPDATE re-checks the age, so a fresh heartbeat wins. */
+export async function updateStates(_state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
+  const c = await ctx(config);
+  return { newlyStale: await c.store.markStaleAgents(c.config.staleThresholdMs) };
+}
+
+/** One warning per newly stale agent; one info line per agent back from stale. */
+export async function logChanges(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
+  const c = await ctx(config);
+  const thresholdS = c.config.staleThresholdMs / 1000;
+  for (const a of state.newlyStale) {
+    c.logger.warn(`agent ${a.name} is stale: no heartbeat for ${(a.ageMs / 1000).toFixed(1)}s (threshold ${thresholdS}s); marked inactive`,
+      { module: "heartbeat", staleAgent: a.name, ageMs: a.ageMs, thresholdMs: c.config.staleThresholdMs, cycle: state.cycle });
+  }
+  for (const name of state.recovered) {
+    c.logger.info(`agent ${name} is back: heartbeat resumed after being stale`, { module: "heartbeat", recoveredAgent: name, cycle: state.cycle });
+  }
+  return {};
+}
+
+/** Sleeps until HEARTBEAT_INTERVAL after the cycle began; wakes at once on shutdown. */
+export async function waitInterval(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
+  const c = await ctx(config);
+  const remaining = state.cycleStartedAt + c.config.heartbeatIntervalMs - c.clock.now();
+  await c.clock.sleep(Math.min(remaining, c.config.heartbeatIntervalMs), c.signal);
+  return {};
+}
+
+/** Next cycle, or end this invocation: its cycle budget is spent, or shutdown was asked for. */
+export async function routeAfterWait(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<"loop" | "__end__"> {
+  const c = await ctx(config);
+  return !c.signal?.aborted && state.cycle - state.runStartCycle < state.maxCycles ? "loop" : "__end__";
+}

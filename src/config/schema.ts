@@ -1,0 +1,93 @@
+/**
+ * Every environment variable the system reads, with its default and what is allowed.
+ * This table is the single source for loadConfig(), `.env.example` and the README's config table.
+ */
+import { z } from "zod";
+
+const seconds = z.coerce.number({ message: "expected a number of seconds" }).finite().positive("expected seconds > 0");
+const port = z.coerce.number().int("expected a whole number").min(0).max(65535, "expected a port 0-65535");
+
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The seed names WARNING and INFO in Python style; accept both styles, any case. */
+const logLevel = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .transform((s) => (s === "warning" ? "warn" : s === "critical" ? "error" : s))
+  .pipe(z.enum(LOG_LEVELS, { message: "expected one of ERROR, WARNING, INFO, DEBUG" }));
+
+export interface VariableSpec {
+  env: string;
+  key: keyof Config;
+  default: string | undefined;
+  allowed: string;
+  description: string;
+  schema: z.ZodType<unknown>;
+  /** Convert the parsed value into the Config field (e.g. seconds → ms). */
+  toConfig?: (v: never) => unknown;
+  secret?: boolean;
+}
+
+export interface Config {
+  /** Name this process registers under. @defaultValue "HeartbeatHealthAgent" */
+  agentName: string;
+  /** How often the monitor checks (and agents heartbeat). @defaultValue 30 s */
+  heartbeatIntervalMs: number;
+  /** A heartbeat older than this marks the agent stale. @defaultValue 120 s */
+  staleThresholdMs: number;
+  logLevel: LogLevel;
+  /** @defaultValue "shared_state.db" */
+  databasePath: string;
+  /** Longest wait for the state lock. @defaultValue 10 s */
+  lockTimeoutMs: number;
+  /** Retries of a failed DB operation or agent cycle before giving up. @defaultValue 3 */
+  retryAttempts: number;
+  /** Each retry waits this factor longer than the one before. @defaultValue 1.5 */
+  backoffFactor: number;
+  /** @defaultValue "logs" */
+  logDir: string;
+  /** Daily log files kept. @defaultValue 14 */
+  logRetentionDays: number;
+  /** LangGraph checkpoints kept per thread. @defaultValue 20 */
+  checkpointRetention: number;
+  /** @defaultValue "127.0.0.1" */
+  dashboardHost: string;
+  /** @defaultValue 8501 */
+  dashboardPort: number;
+  /** Required for state-changing HTTP routes when the server binds a non-loopback address. */
+  apiToken: string | undefined;
+}
+
+const ms = (v: number) => Math.round(v * 1000);
+
+export const VARIABLES: VariableSpec[] = [
+  { env: "AGENT_NAME", key: "agentName", default: "HeartbeatHealthAgent", allowed: "1-128 chars: letters, digits, . _ - : @ / space",
+    description: "Name this process registers under", schema: z.string().trim().min(1).max(128).regex(/^[\p{L}\p{N}._\-:@/ ]+$/u, "expected letters, digits, . _ - : @ / or space") },
+  { env: "HEARTBEAT_INTERVAL", key: "heartbeatIntervalMs", default: "30", allowed: "seconds > 0, decimals allowed",
+    description: "Seconds between monitor cycles and between agent heartbeats", schema: seconds, toConfig: ms as never },
+  { env: "STALE_THRESHOLD", key: "staleThresholdMs", default: "120", allowed: "seconds > HEARTBEAT_INTERVAL",
+    description: "Seconds without a heartbeat before an agent is marked stale (inactive)", schema: seconds, toConfig: ms as never },
+  { env: "LOG_LEVEL", key: "logLevel", default: "INFO", allowed: "ERROR, WARNING, INFO, DEBUG",
+    description: "Lowest level written to console and log files", schema: logLevel },
+  { env: "DATABASE_PATH", key: "databasePath", default: "shared_state.db", allowed: "a file path",
+    description: "The shared SQLite state database (agents, transitions, checkpoints)", schema: z.string().trim().min(1) },
+  { env: "LOCK_TIMEOUT", key: "lockTimeoutMs", default: "10", allowed: "seconds > 0",
+    description: "Longest wait for the inter-process state lock before a LockTimeoutError", schema: seconds, toConfig: ms as never },
+  { env: "RETRY_ATTEMPTS", key: "retryAttempts", default: "3", allowed: "whole number 1-100",
+    description: "Attempts for a failed DB write or agent cycle before giving up (agent → failed)", schema: z.coerce.number().int("expected a whole number").min(1).max(100) },
+  { env: "BACKOFF_FACTOR", key: "backoffFactor", default: "1.5", allowed: "number 1-10",
+    description: "Each retry waits this factor longer than the previous one", schema: z.coerce.number().finite().min(1).max(10) },
+  { env: "LOG_DIR", key: "logDir", default: "logs", allowed: "a directory path",
+    description: "Where daily log files agent_<name>-YYYY-MM-DD.log go", schema: z.string().trim().min(1) },
+  { env: "LOG_RETENTION_DAYS", key: "logRetentionDays", default: "14", allowed: "whole number 1-3650",
+    description: "Daily log files kept before deletion", schema: z.coerce.number().int("expected a whole number").min(1).max(3650) },
+  { env: "CHECKPOINT_RETENTION", key: "checkpointRetention", default: "20", allowed: "whole number 2-100000",
+    description: "LangGraph checkpoints kept per thread (older ones are pruned)", schema: z.coerce.number().int("expected a whole number").min(2).max(100_000) },
+  { env: "DASHBOARD_HOST", key: "dashboardHost", default: "127.0.0.1", allowed: "an address to bind",
+    description: "Dashboard/API bind address; non-loopback requires API_TOKEN", schema: z.string().trim().min(1) },
+  { env: "DASHBOARD_PORT", key: "dashboardPort", default: "8501", allowed: "port 0-65535 (0 = any free port)",
+    description: "Dashboard/API port", schema: port },
+  { env: "API_TOKEN", key: "apiToken", default: undefined, allowed: "16+ characters",
+    description: "Bearer token for state-changing HTTP routes (required off loopback)", schema: z.string().min(16, "expected at least 16 characters"), secret: true },
+];

@@ -1,0 +1,70 @@
+/**
+ * Typed errors. Every error carries a stable `code` and a message that says what to do next.
+ * Use the `isX(e)` guards rather than `instanceof` across module boundaries.
+ */
+export class BgAgentsError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = "BgAgentsError";
+  }
+}
+
+/** A configuration value is missing, malformed, or inconsistent with another value. */
+export class ConfigError extends BgAgentsError {
+  constructor(readonly variable: string, message: string) {
+    super("CONFIG_INVALID", message);
+    this.name = "ConfigError";
+  }
+}
+
+/** The inter-process state lock could not be taken within LOCK_TIMEOUT. */
+export class LockTimeoutError extends BgAgentsError {
+  constructor(readonly lockPath: string, readonly waitedMs: number, readonly holder: string) {
+    super(
+      "LOCK_TIMEOUT",
+      `Could not take the state lock ${lockPath} within ${waitedMs} ms; it is held by ${holder}. ` +
+        `Check that process (bg-agents db-check lists lock holders), or raise LOCK_TIMEOUT.`,
+    );
+    this.name = "LockTimeoutError";
+  }
+}
+
+/** The file at DATABASE_PATH is not a SQLite database, is corrupt, or has a newer schema. */
+export class DatabaseError extends BgAgentsError {
+  constructor(code: "DB_NOT_SQLITE" | "DB_CORRUPT" | "DB_SCHEMA_NEWER" | "DB_BUSY" | "DB_OPEN_FAILED",
+    readonly path: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = "DatabaseError";
+  }
+}
+
+/** An agent name was not found in the shared state. */
+export class AgentNotFoundError extends BgAgentsError {
+  constructor(readonly agentName: string) {
+    super("AGENT_NOT_FOUND", `No agent named "${agentName}" is registered. List agents with: bg-agents status`);
+    this.name = "AgentNotFoundError";
+  }
+}
+
+/** A value given to the API (agent name, state, field) is invalid. */
+export class ValidationError extends BgAgentsError {
+  constructor(message: string) {
+    super("INVALID_INPUT", message);
+    this.name = "ValidationError";
+  }
+}
+
+export const isBgAgentsError = (e: unknown): e is BgAgentsError => e instanceof BgAgentsError;
+export const isConfigError = (e: unknown): e is ConfigError => e instanceof ConfigError;
+export const isLockTimeoutError = (e: unknown): e is LockTimeoutError => e instanceof LockTimeoutError;
+export const isDatabaseError = (e: unknown): e is DatabaseError => e instanceof DatabaseError;
+export const isAgentNotFoundError = (e: unknown): e is AgentNotFoundError => e instanceof AgentNotFoundError;
+export const isValidationError = (e: unknown): e is ValidationError => e instanceof ValidationError;
+
+/** SQLITE_BUSY / SQLITE_LOCKED from better-sqlite3: another connection holds a conflicting lock. */
+export function isSqliteBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+}

@@ -1,0 +1,111 @@
+/**
+ * StateLock: the one gate every write to the state database goes through.
+ * = async-mutex (orders callers inside this process)
+ * + a kernel flock(2) on `<db>.lock` (orders processes; the kernel drops it when the holder dies,
+ *   so a SIGKILLed holder never blocks the others).
+ * Not re-entrant: never call run() from inside run().
+ */
+import { closeSync, openSync } from "node:fs";
+import { Mutex, withTimeout, E_TIMEOUT, type MutexInterface } from "async-mutex";
+import fsExt from "fs-ext";
+import { LockTimeoutError } from "../errors/index.js";
+import { describeHolders } from "./lock-holders.js";
+
+export interface StateLock {
+  /** Runs `fn` holding the lock. Throws LockTimeoutError when the lock is not had within the timeout. */
+  run<T>(fn: () => T | Promise<T>): Promise<T>;
+  close(): void;
+}
+
+export interface FileLockOptions {
+  /** Longest total wait for the lock. @defaultValue 10_000 */
+  timeoutMs?: number;
+  /** Growth of the poll interval while the lock is busy. @defaultValue 1.5 */
+  backoffFactor?: number;
+  /** Longest pause between two polls. @defaultValue 20 */
+  maxPollMs?: number;
+}
+
+const IMMEDIATE_POLL_MS = 2; // poll without sleeping for this long: most waits are shorter
+
+export class FileStateLock implements StateLock {
+  private readonly mutex: MutexInterface;
+  private readonly fd: number;
+  private readonly timeoutMs: number;
+  private readonly backoffFactor: number;
+  private readonly maxPollMs: number;
+  private closed = false;
+
+  constructor(readonly lockPath: string, opts: FileLockOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.backoffFactor = opts.backoffFactor ?? 1.5;
+    this.maxPollMs = opts.maxPollMs ?? 20;
+    this.mutex = withTimeout(new Mutex(), this.timeoutMs);
+    this.fd = openSync(lockPath, "a");
+  }
+
+  async run<T>(fn: () => T | Promise<T>): Promise<T> {
+    const started = performance.now();
+    let release: () => void;
+    try {
+      release = await this.mutex.acquire();
+    } catch (e) {
+      if (e === E_TIMEOUT) throw new LockTimeoutError(this.lockPath, this.timeoutMs, "another caller in this process (pid " + process.pid + ")");
+      throw e;
+    }
+    try {
+      if (this.closed) throw new Error(`State lock ${this.lockPath} is closed`);
+      if (!this.tryFlock()) await this.waitForFlock(started);
+      try {
+        return await fn();
+      } finally {
+        fsExt.flockSync(this.fd, "un");
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private tryFlock(): boolean {
+    try {
+      fsExt.flockSync(this.fd, "exnb");
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN" || code === "EWOULDBLOCK") return false;
+      throw e;
+    }
+  }
+
+  private async waitForFlock(started: number): Promise<void> {
+    let pause = 1;
+    for (;;) {
+      const waited = performance.now() - started;
+      if (waited < IMMEDIATE_POLL_MS) {
+        await new Promise<void>((r) => setImmediate(r));
+      } else {
+        if (waited >= this.timeoutMs) {
+          throw new LockTimeoutError(this.lockPath, Math.round(waited), describeHolders(this.lockPath));
+        }
+        await new Promise<void>((r) => setTimeout(r, Math.min(pause, this.timeoutMs - waited)));
+        pause = Math.min(this.maxPollMs, pause * this.backoffFactor);
+      }
+      if (this.tryFlock()) return;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+/** For `:memory:` databases and unit tests: orders callers inside this process only. */
+export class InProcessLock implements StateLock {
+  private readonly mutex = new Mutex();
+  run<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.mutex.runExclusive(fn);
+  }
+  close(): void {}
+}

@@ -1,0 +1,5 @@
+export * from "./types.js";
+export { SharedState, assertAgentName, MAX_AGENT_NAME, type SharedStateOptions } from "./sqlite/shared-state.js";
+export { LockedSqliteSaver } from "./sqlite/locked-saver.js";
+export { openDatabase, isMemoryPath, type Db } from "./sqlite/open.js";
+export { SCHEMA_VERSION, schemaVersion } from "./sqlite/migrations.js";

@@ -1,0 +1,48 @@
+/**
+ * Numbered schema migrations, tracked in PRAGMA user_version. Each runs in one transaction.
+ * Never edit a released migration: add a new one. Our tables avoid the names `checkpoints` and
+ * `writes`, which belong to LangGraph's SqliteSaver (created here too, with its own DDL).
+ */
+import { DatabaseError } from "../../errors/index.js";
+import type { Db } from "./open.js";
+
+import m001 from "./migrations/001-core.js";
+import m002 from "./migrations/002-fleet.js";
+import m003 from "./migrations/003-http.js";
+import m004 from "./migrations/004-traces.js";
+
+/** In order; the position is the version. Add a file per migration, never edit a released one. */
+export const MIGRATIONS: string[] = [m001, m002, m003, m004];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Db): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+/** Applies pending migrations. Call inside the state lock; runs as one IMMEDIATE transaction. */
+export function migrate(db: Db, path: string): { from: number; to: number } {
+  return db.transaction(() => {
+    const from = schemaVersion(db);
+    if (from > SCHEMA_VERSION) {
+      throw new DatabaseError("DB_SCHEMA_NEWER", path,
+        `${path} has schema version ${from}, newer than this build knows (${SCHEMA_VERSION}). Upgrade background-agents; the file was left untouched.`);
+    }
+    if (from === 0) assertNoForeignTables(db, path);
+    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    if (from !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return { from, to: SCHEMA_VERSION };
+  }).immediate();
+}
+
+/** A version-0 file that already has tables of ours was made by something else: don't touch it. */
+function assertNoForeignTables(db: Db, path: string): void {
+  const clash = db.prepare(
+    `SELECT name FROM sqlite_master WHERE type='table' AND name IN ('agents','agent_transitions','agent_errors','system_state')`,
+  ).all() as { name: string }[];
+  if (clash.length) {
+    throw new DatabaseError("DB_NOT_SQLITE", path,
+      `${path} is a SQLite database made by another program (it has table ${clash[0]!.name} but no background-agents schema version). ` +
+        `It was left untouched; point DATABASE_PATH at another file.`);
+  }
+}

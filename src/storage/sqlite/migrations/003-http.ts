@@ -1,0 +1,3 @@
+/** Migration 3: the dashboard/API (issue 4). Empty until that work lands; SQL statements separated by semicolons. */
+export default `
+`;

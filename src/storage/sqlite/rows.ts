@@ -1,0 +1,56 @@
+/** Row ↔ record mapping for SharedState. */
+import type { AgentRecord, AgentState, HeartbeatInfo, Transition } from "../types.js";
+
+export interface AgentRow {
+  name: string; state: string; state_reason: string | null; state_changed_at: number; registered_at: number;
+  started_at: number; last_heartbeat: number; pid: number | null; host: string | null; version: string | null;
+  rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
+  error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; meta: string | null;
+}
+
+export function toAgentRecord(r: AgentRow): AgentRecord {
+  return {
+    name: r.name,
+    state: r.state as AgentState,
+    stateReason: r.state_reason,
+    stateChangedAt: r.state_changed_at,
+    registeredAt: r.registered_at,
+    startedAt: r.started_at,
+    lastHeartbeat: r.last_heartbeat,
+    pid: r.pid,
+    host: r.host,
+    version: r.version,
+    rssBytes: r.rss_bytes,
+    cpuPercent: r.cpu_percent,
+    eventLoopLagMs: r.loop_lag_ms,
+    heartbeatLatencyMs: r.hb_latency_ms,
+    errorCount: r.error_count,
+    lastError: r.last_error,
+    lastErrorAt: r.last_error_at,
+    restarts: r.restarts,
+    meta: r.meta ? (JSON.parse(r.meta) as Record<string, unknown>) : null,
+  };
+}
+
+export interface TransitionRow {
+  id: number; agent: string; from_state: string | null; to_state: string; at: number; reason: string | null;
+}
+
+export function toTransition(r: TransitionRow): Transition {
+  return { id: r.id, agent: r.agent, from: r.from_state as AgentState | null, to: r.to_state as AgentState, at: r.at, reason: r.reason };
+}
+
+/** Named parameters for a heartbeat: every optional field bound, null when absent. */
+export function heartbeatParams(name: string, now: number, info: HeartbeatInfo = {}) {
+  return {
+    name,
+    now,
+    pid: info.pid ?? null,
+    host: info.host ?? null,
+    version: info.version ?? null,
+    rssBytes: info.rssBytes ?? null,
+    cpuPercent: info.cpuPercent ?? null,
+    eventLoopLagMs: info.eventLoopLagMs ?? null,
+    writeLatencyMs: info.writeLatencyMs ?? null,
+  };
+}

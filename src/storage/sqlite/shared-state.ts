@@ -1,0 +1,211 @@
+/**
+ * SharedState: the SQLite implementation of StateStore. Every write takes the StateLock (mutex +
+ * flock), then runs one synchronous BEGIN IMMEDIATE transaction; SQLITE_BUSY from connections that
+ * bypass our lock (a sqlite3 shell, a backup) is retried with backoff, then surfaced.
+ */
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { systemClock, type Clock } from "../../clock/index.js";
+import type { Config } from "../../config/index.js";
+import { ValidationError, AgentNotFoundError, isSqliteBusy } from "../../errors/index.js";
+import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../locking/index.js";
+import {
+  AGENT_STATES, isAgentState, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
+  type RegisterOptions, type StaleAgent, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
+} from "../types.js";
+import { LockedSqliteSaver } from "./locked-saver.js";
+import { migrate } from "./migrations.js";
+import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
+import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
+import { prepareStatements, type Statements } from "./statements.js";
+
+export interface SharedStateOptions {
+  path: string;
+  clock?: Clock;
+  /** @defaultValue 10_000 */
+  lockTimeoutMs?: number;
+  /** @defaultValue 3 */
+  retryAttempts?: number;
+  /** @defaultValue 1.5 */
+  backoffFactor?: number;
+  /** Checkpoints kept per thread by createCheckpointer(). @defaultValue 20 */
+  checkpointRetention?: number;
+  /** Hand in a lock (tests); by default a FileStateLock on `<path>.lock`. */
+  lock?: StateLock;
+}
+
+export const MAX_AGENT_NAME = 128;
+
+export function assertAgentName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.length === 0 || name.length > MAX_AGENT_NAME || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new ValidationError(`Agent name must be 1-${MAX_AGENT_NAME} characters without control characters; got ${JSON.stringify(String(name).slice(0, 40))}`);
+  }
+}
+
+export class SharedState implements StateStore {
+  private readonly stmts: Statements;
+  private readonly retryAttempts: number;
+  private readonly backoffFactor: number;
+  private readonly checkpointRetention: number;
+  private closed = false;
+
+  private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
+    this.stmts = prepareStatements(db);
+    this.retryAttempts = opts.retryAttempts ?? 3;
+    this.backoffFactor = opts.backoffFactor ?? 1.5;
+    this.checkpointRetention = opts.checkpointRetention ?? 20;
+  }
+
+  /** Opens (creating if needed) and migrates the database. Refuses foreign or corrupt files untouched. */
+  static async open(opts: SharedStateOptions): Promise<SharedState> {
+    const db = openDatabase(opts.path);
+    const lock = opts.lock ?? (isMemoryPath(opts.path)
+      ? new InProcessLock()
+      : new FileStateLock(`${opts.path}.lock`, { timeoutMs: opts.lockTimeoutMs, backoffFactor: opts.backoffFactor }));
+    try {
+      await lock.run(() => migrate(db, opts.path));
+      return new SharedState(db, lock, opts.path, opts.clock ?? systemClock, opts);
+    } catch (e) {
+      db.close();
+      if (!opts.lock) lock.close();
+      throw asDatabaseError(e, opts.path);
+    }
+  }
+
+  static fromConfig(config: Config, extra: Pick<SharedStateOptions, "clock" | "lock"> = {}): Promise<SharedState> {
+    return SharedState.open({
+      path: config.databasePath,
+      lockTimeoutMs: config.lockTimeoutMs,
+      retryAttempts: config.retryAttempts,
+      backoffFactor: config.backoffFactor,
+      checkpointRetention: config.checkpointRetention,
+      ...extra,
+    });
+  }
+
+  /** Runs `fn` as one IMMEDIATE transaction under the state lock, retrying SQLITE_BUSY. */
+  write<T>(fn: () => T): Promise<T> {
+    const tx = this.db.transaction(fn);
+    return this.withBusyRetry(() => this.lock.run(() => tx.immediate()));
+  }
+
+  /** Retries an operation that failed with SQLITE_BUSY, with exponential backoff. */
+  withBusyRetry<T>(op: () => Promise<T>): Promise<T> {
+    return withRetry(op, {
+      attempts: this.retryAttempts,
+      backoffFactor: this.backoffFactor,
+      baseDelayMs: 50,
+      isRetryable: isSqliteBusy,
+    }).catch((e) => {
+      throw asDatabaseError(e, this.path);
+    });
+  }
+
+  async registerAgent(name: string, opts: RegisterOptions = {}): Promise<AgentRecord> {
+    assertAgentName(name);
+    return this.write(() => {
+      const now = this.clock.now();
+      this.stmts.register.run({
+        ...heartbeatParams(name, now, opts),
+        reason: opts.reason ?? "registered",
+        meta: opts.meta ? JSON.stringify(opts.meta) : null,
+      });
+      return toAgentRecord(this.stmts.getAgent.get(name) as AgentRow);
+    });
+  }
+
+  async getRegisteredAgents(query: AgentQuery = {}): Promise<AgentRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.states?.length) {
+      for (const s of query.states) if (!isAgentState(s)) throw new ValidationError(`Unknown state "${s}"; expected one of ${AGENT_STATES.join(", ")}`);
+      where.push(`state IN (${query.states.map(() => "?").join(",")})`);
+      params.push(...query.states);
+    }
+    let sql = `SELECT * FROM agents${where.length ? " WHERE " + where.join(" AND ") : ""} ORDER BY name`;
+    if (query.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(query.limit))} OFFSET ${Math.max(0, Math.floor(query.offset ?? 0))}`;
+    return (this.db.prepare(sql).all(...params) as AgentRow[]).map(toAgentRecord);
+  }
+
+  async getAgent(name: string): Promise<AgentRecord | undefined> {
+    const row = this.stmts.getAgent.get(name) as AgentRow | undefined;
+    return row && toAgentRecord(row);
+  }
+
+  async updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord> {
+    if (!isAgentState(state)) throw new ValidationError(`Unknown state "${String(state)}"; expected one of ${AGENT_STATES.join(", ")}`);
+    return this.write(() => {
+      const r = this.stmts.setState.run({ name, state, reason: reason ?? null, now: this.clock.now() });
+      if (r.changes === 0) throw new AgentNotFoundError(name);
+      return toAgentRecord(this.stmts.getAgent.get(name) as AgentRow);
+    });
+  }
+
+  async updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void> {
+    assertAgentName(name);
+    await this.write(() => {
+      const params = heartbeatParams(name, this.clock.now(), info);
+      if (this.stmts.heartbeat.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
+    });
+  }
+
+  async recordError(name: string, message: string): Promise<void> {
+    const text = String(message).slice(0, 4000);
+    await this.write(() => {
+      const params = { name, message: text, now: this.clock.now() };
+      if (this.stmts.recordError.run(params).changes === 0) throw new AgentNotFoundError(name);
+      this.stmts.insertError.run(params);
+    });
+  }
+
+  async findStaleAgents(thresholdMs: number, limit = 100): Promise<{ count: number; sample: StaleAgent[] }> {
+    const now = this.clock.now();
+    const cutoff = now - thresholdMs;
+    const rows = this.stmts.findStale.all({ cutoff, limit }) as { name: string; last_heartbeat: number }[];
+    const count = rows.length < limit ? rows.length : (this.stmts.countStale.get({ cutoff }) as { n: number }).n;
+    return { count, sample: rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat })) };
+  }
+
+  async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
+    return this.write(() => {
+      const now = this.clock.now();
+      const rows = this.stmts.markStale.all({ now, cutoff: now - thresholdMs, threshold: thresholdMs }) as { name: string; last_heartbeat: number }[];
+      return rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat }));
+    });
+  }
+
+  async getTransitions(q: TransitionQuery = {}): Promise<Transition[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (q.agent !== undefined) (where.push("agent = @agent"), (params.agent = q.agent));
+    if (q.since !== undefined) (where.push("at >= @since"), (params.since = q.since));
+    if (q.from !== undefined) (where.push("from_state = @from"), (params.from = q.from));
+    if (q.to !== undefined) (where.push("to_state = @to"), (params.to = q.to));
+    const sql = `SELECT * FROM agent_transitions${where.length ? " WHERE " + where.join(" AND ") : ""} ORDER BY id LIMIT ${Math.max(1, Math.floor(q.limit ?? 1000))}`;
+    return (this.db.prepare(sql).all(params) as TransitionRow[]).map(toTransition);
+  }
+
+  async summary(): Promise<StoreSummary> {
+    const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+    let total = 0;
+    for (const r of this.stmts.summary.all() as { state: AgentState; n: number }[]) {
+      byState[r.state] = r.n;
+      total += r.n;
+    }
+    return { total, byState };
+  }
+
+  createCheckpointer(): BaseCheckpointSaver {
+    return new LockedSqliteSaver(this.db, this.lock, {
+      retention: this.checkpointRetention,
+      retry: (op) => this.withBusyRetry(op),
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Take the lock so no write of ours is cut off half-way.
+    await this.lock.run(() => this.db.close()).catch(() => this.db.close());
+    this.lock.close();
+  }
+}

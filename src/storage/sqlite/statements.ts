@@ -1,0 +1,58 @@
+/** The SQL of SharedState, prepared once per connection. */
+import type Database from "better-sqlite3";
+import type { Db } from "./open.js";
+
+type StatementName =
+  | "register" | "heartbeat" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
+  | "getAgent" | "findStale" | "countStale" | "markStale" | "summary";
+
+const LIVE = "('initializing','active','error','recovering')";
+
+export function prepareStatements(db: Db): Record<StatementName, Database.Statement> {
+  return {
+    register: db.prepare(`
+      INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat,
+                          pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, meta)
+      VALUES (@name, 'initializing', @reason, @now, @now, @now, @now, @pid, @host, @version, @rssBytes, @cpuPercent, @eventLoopLagMs, @meta)
+      ON CONFLICT(name) DO UPDATE SET
+        state = 'initializing', state_reason = @reason, state_changed_at = @now,
+        started_at = @now, last_heartbeat = @now,
+        pid = excluded.pid, host = excluded.host, version = coalesce(excluded.version, version),
+        meta = coalesce(excluded.meta, meta)`),
+    heartbeat: db.prepare(`
+      UPDATE agents SET
+        last_heartbeat = @now,
+        pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
+        rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
+        loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
+        state = CASE WHEN state IN ('stale','stopped','failed') THEN 'active' ELSE state END,
+        state_reason = CASE WHEN state IN ('stale','stopped','failed') THEN 'heartbeat resumed' ELSE state_reason END,
+        state_changed_at = CASE WHEN state IN ('stale','stopped','failed') THEN @now ELSE state_changed_at END
+      WHERE name = @name`),
+    heartbeatInsert: db.prepare(`
+      INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat,
+                          pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms)
+      VALUES (@name, 'active', 'registered by first heartbeat', @now, @now, @now, @now,
+              @pid, @host, @version, @rssBytes, @cpuPercent, @eventLoopLagMs, @writeLatencyMs)`),
+    setState: db.prepare(`
+      UPDATE agents SET state = @state, state_reason = @reason,
+        state_changed_at = CASE WHEN state IS @state THEN state_changed_at ELSE @now END
+      WHERE name = @name`),
+    recordError: db.prepare(`
+      UPDATE agents SET error_count = error_count + 1, last_error = @message, last_error_at = @now WHERE name = @name`),
+    insertError: db.prepare(`INSERT INTO agent_errors (agent, at, message) VALUES (@name, @now, @message)`),
+    getAgent: db.prepare(`SELECT * FROM agents WHERE name = ?`),
+    findStale: db.prepare(`
+      SELECT name, last_heartbeat FROM agents
+      WHERE state IN ${LIVE} AND last_heartbeat < @cutoff ORDER BY last_heartbeat LIMIT @limit`),
+    countStale: db.prepare(`SELECT count(*) AS n FROM agents WHERE state IN ${LIVE} AND last_heartbeat < @cutoff`),
+    markStale: db.prepare(`
+      UPDATE agents SET state = 'stale', state_changed_at = @now,
+        state_reason = printf('no heartbeat for %.1fs (threshold %gs)', (@now - last_heartbeat) / 1000.0, @threshold / 1000.0)
+      WHERE state IN ${LIVE} AND last_heartbeat < @cutoff
+      RETURNING name, last_heartbeat`),
+    summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
+  };
+}
+
+export type Statements = Record<StatementName, Database.Statement>;

@@ -1,0 +1,124 @@
+/**
+ * The storage interface the agents, HTTP server and CLI use. SQLite (src/storage/sqlite) is the
+ * embedded default; another backend implements the same interface. All methods are async so a
+ * networked backend fits; all timestamps are epoch milliseconds from the store's clock.
+ */
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+
+export const AGENT_STATES = ["initializing", "active", "stale", "error", "recovering", "failed", "stopped"] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+/** States in which a missing heartbeat makes an agent stale. */
+export const LIVE_STATES: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
+
+/** How the dashboard and CLI word a state (the seed calls `stale` "inactive"). */
+export const STATE_LABELS: Record<AgentState, string> = {
+  initializing: "Initializing",
+  active: "Active",
+  stale: "Inactive (stale)",
+  error: "Error",
+  recovering: "Recovering",
+  failed: "Failed",
+  stopped: "Stopped",
+};
+
+export function isAgentState(s: unknown): s is AgentState {
+  return typeof s === "string" && (AGENT_STATES as readonly string[]).includes(s);
+}
+
+/** What a heartbeat may carry besides "I am alive". Every field optional. */
+export interface HeartbeatInfo {
+  pid?: number;
+  host?: string;
+  version?: string;
+  rssBytes?: number;
+  cpuPercent?: number;
+  eventLoopLagMs?: number;
+  /** How long the previous heartbeat write took, measured by the agent. */
+  writeLatencyMs?: number;
+}
+
+export interface RegisterOptions extends HeartbeatInfo {
+  meta?: Record<string, unknown>;
+  /** Reason recorded on the transition. @defaultValue "registered" */
+  reason?: string;
+}
+
+export interface AgentRecord {
+  name: string;
+  state: AgentState;
+  stateReason: string | null;
+  stateChangedAt: number;
+  registeredAt: number;
+  /** When the current run of the agent began (registration or restart): uptime = now - startedAt. */
+  startedAt: number;
+  lastHeartbeat: number;
+  pid: number | null;
+  host: string | null;
+  version: string | null;
+  rssBytes: number | null;
+  cpuPercent: number | null;
+  eventLoopLagMs: number | null;
+  heartbeatLatencyMs: number | null;
+  errorCount: number;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  restarts: number;
+  meta: Record<string, unknown> | null;
+}
+
+export interface Transition {
+  id: number;
+  agent: string;
+  from: AgentState | null;
+  to: AgentState;
+  at: number;
+  reason: string | null;
+}
+
+export interface StaleAgent {
+  name: string;
+  lastHeartbeat: number;
+  ageMs: number;
+}
+
+export interface AgentQuery {
+  states?: AgentState[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface TransitionQuery {
+  agent?: string;
+  since?: number;
+  from?: AgentState;
+  to?: AgentState;
+  limit?: number;
+}
+
+export interface StoreSummary {
+  total: number;
+  byState: Record<AgentState, number>;
+}
+
+export interface StateStore {
+  /** Registers `name` (or re-registers it after a restart) in state `initializing`. */
+  registerAgent(name: string, opts?: RegisterOptions): Promise<AgentRecord>;
+  getRegisteredAgents(query?: AgentQuery): Promise<AgentRecord[]>;
+  getAgent(name: string): Promise<AgentRecord | undefined>;
+  /** Moves an agent to `state`; records a transition when the state changes. Throws AgentNotFoundError. */
+  updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
+  /** Stamps the heartbeat; registers unknown agents; a stale/stopped/failed agent goes back to active. */
+  updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void>;
+  /** Counts an error against the agent and keeps its text. */
+  recordError(name: string, message: string): Promise<void>;
+  /** Agents in a live state whose heartbeat is older than `thresholdMs` (read only). */
+  findStaleAgents(thresholdMs: number, limit?: number): Promise<{ count: number; sample: StaleAgent[] }>;
+  /** Marks every live agent older than `thresholdMs` stale, re-checking the age in the UPDATE. */
+  markStaleAgents(thresholdMs: number): Promise<StaleAgent[]>;
+  getTransitions(query?: TransitionQuery): Promise<Transition[]>;
+  summary(): Promise<StoreSummary>;
+  /** A LangGraph checkpointer on the same database, behind the same lock. */
+  createCheckpointer(): BaseCheckpointSaver;
+  close(): Promise<void>;
+}
