@@ -64,7 +64,25 @@ export interface AgentRecord {
   lastError: string | null;
   lastErrorAt: number | null;
   restarts: number;
+  /** Heartbeats received since registration. */
+  heartbeats: number;
+  /** Set when a restart was asked for (API/CLI) and the supervisor has not done it yet. */
+  restartRequestedAt: number | null;
   meta: Record<string, unknown> | null;
+}
+
+export interface AgentError {
+  id: number;
+  agent: string;
+  at: number;
+  message: string;
+}
+
+export interface CleanupOptions {
+  /** Only records whose last heartbeat is older than this. @defaultValue 0 (all) */
+  olderThanMs?: number;
+  /** Report what would go, delete nothing. */
+  dryRun?: boolean;
 }
 
 export interface Transition {
@@ -118,6 +136,16 @@ export interface StateStore {
   markStaleAgents(thresholdMs: number): Promise<StaleAgent[]>;
   getTransitions(query?: TransitionQuery): Promise<Transition[]>;
   summary(): Promise<StoreSummary>;
+  /** Asks the supervisor to restart the agent (it clears the request when done). Throws AgentNotFoundError. */
+  requestRestart(name: string): Promise<void>;
+  /** Names with a pending restart request, oldest first. */
+  pendingRestarts(): Promise<string[]>;
+  /** Counts a restart done by the supervisor and clears any pending request. */
+  noteRestart(name: string): Promise<void>;
+  /** Deletes agents in stale/stopped/failed (with their transitions and errors); returns the names. */
+  cleanupStale(opts?: CleanupOptions): Promise<string[]>;
+  /** Newest first. */
+  getErrors(query?: { agent?: string; limit?: number }): Promise<AgentError[]>;
   /** A LangGraph checkpointer on the same database, behind the same lock. */
   createCheckpointer(): BaseCheckpointSaver;
   close(): Promise<void>;

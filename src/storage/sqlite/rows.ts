@@ -5,7 +5,8 @@ export interface AgentRow {
   name: string; state: string; state_reason: string | null; state_changed_at: number; registered_at: number;
   started_at: number; last_heartbeat: number; pid: number | null; host: string | null; version: string | null;
   rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
-  error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; meta: string | null;
+  error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; heartbeats: number;
+  restart_requested_at: number | null; meta: string | null;
 }
 
 export function toAgentRecord(r: AgentRow): AgentRecord {
@@ -28,6 +29,8 @@ export function toAgentRecord(r: AgentRow): AgentRecord {
     lastError: r.last_error,
     lastErrorAt: r.last_error_at,
     restarts: r.restarts,
+    heartbeats: r.heartbeats,
+    restartRequestedAt: r.restart_requested_at,
     meta: r.meta ? (JSON.parse(r.meta) as Record<string, unknown>) : null,
   };
 }

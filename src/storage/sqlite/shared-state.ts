@@ -10,7 +10,7 @@ import { ValidationError, AgentNotFoundError, isSqliteBusy } from "../../errors/
 import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../locking/index.js";
 import {
   AGENT_STATES, isAgentState, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
-  type RegisterOptions, type StaleAgent, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
+  type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
 } from "../types.js";
 import { LockedSqliteSaver } from "./locked-saver.js";
 import { migrate } from "./migrations.js";
@@ -192,6 +192,42 @@ export class SharedState implements StateStore {
       total += r.n;
     }
     return { total, byState };
+  }
+
+  async requestRestart(name: string): Promise<void> {
+    await this.write(() => {
+      if (this.stmts.requestRestart.run({ name, now: this.clock.now() }).changes === 0) throw new AgentNotFoundError(name);
+    });
+  }
+
+  async pendingRestarts(): Promise<string[]> {
+    return (this.stmts.restartRequests.all() as { name: string }[]).map((r) => r.name);
+  }
+
+  async noteRestart(name: string): Promise<void> {
+    await this.write(() => {
+      if (this.stmts.noteRestart.run({ name }).changes === 0) throw new AgentNotFoundError(name);
+    });
+  }
+
+  async cleanupStale(opts: CleanupOptions = {}): Promise<string[]> {
+    const pick = () => (this.stmts.staleOlderThan.all({ cutoff: this.clock.now() - (opts.olderThanMs ?? 0) }) as { name: string }[]).map((r) => r.name);
+    if (opts.dryRun) return pick();
+    return this.write(() => {
+      const names = pick();
+      const dropHistory = this.db.prepare(`DELETE FROM agent_transitions WHERE agent = ?`);
+      const dropErrors = this.db.prepare(`DELETE FROM agent_errors WHERE agent = ?`);
+      for (const name of names) {
+        this.stmts.removeAgent.run({ name });
+        dropHistory.run(name);
+        dropErrors.run(name);
+      }
+      return names;
+    });
+  }
+
+  async getErrors(query: { agent?: string; limit?: number } = {}): Promise<AgentError[]> {
+    return this.stmts.errors.all({ agent: query.agent ?? null, limit: Math.max(1, Math.floor(query.limit ?? 100)) }) as AgentError[];
   }
 
   createCheckpointer(): BaseCheckpointSaver {

@@ -4,7 +4,8 @@ import type { Db } from "./open.js";
 
 type StatementName =
   | "register" | "heartbeat" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
-  | "getAgent" | "findStale" | "countStale" | "markStale" | "summary";
+  | "getAgent" | "findStale" | "countStale" | "markStale" | "summary"
+  | "requestRestart" | "noteRestart" | "restartRequests" | "removeAgent" | "staleOlderThan" | "errors";
 
 const LIVE = "('initializing','active','error','recovering')";
 
@@ -21,7 +22,7 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         meta = coalesce(excluded.meta, meta)`),
     heartbeat: db.prepare(`
       UPDATE agents SET
-        last_heartbeat = @now,
+        last_heartbeat = @now, heartbeats = heartbeats + 1,
         pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
         rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
         loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
@@ -30,9 +31,9 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         state_changed_at = CASE WHEN state IN ('stale','stopped','failed') THEN @now ELSE state_changed_at END
       WHERE name = @name`),
     heartbeatInsert: db.prepare(`
-      INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat,
+      INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, heartbeats,
                           pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms)
-      VALUES (@name, 'active', 'registered by first heartbeat', @now, @now, @now, @now,
+      VALUES (@name, 'active', 'registered by first heartbeat', @now, @now, @now, @now, 1,
               @pid, @host, @version, @rssBytes, @cpuPercent, @eventLoopLagMs, @writeLatencyMs)`),
     setState: db.prepare(`
       UPDATE agents SET state = @state, state_reason = @reason,
@@ -52,6 +53,12 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
       WHERE state IN ${LIVE} AND last_heartbeat < @cutoff
       RETURNING name, last_heartbeat`),
     summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
+    requestRestart: db.prepare(`UPDATE agents SET restart_requested_at = @now WHERE name = @name`),
+    noteRestart: db.prepare(`UPDATE agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = @name`),
+    restartRequests: db.prepare(`SELECT name FROM agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at`),
+    removeAgent: db.prepare(`DELETE FROM agents WHERE name = @name`),
+    staleOlderThan: db.prepare(`SELECT name FROM agents WHERE state IN ('stale','stopped','failed') AND last_heartbeat < @cutoff ORDER BY name`),
+    errors: db.prepare(`SELECT id, agent, at, message FROM agent_errors WHERE (@agent IS NULL OR agent = @agent) ORDER BY id DESC LIMIT @limit`),
   };
 }
 

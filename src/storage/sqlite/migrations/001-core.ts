@@ -16,6 +16,10 @@ export default `
     error_count INTEGER NOT NULL DEFAULT 0,
     last_error TEXT, last_error_at INTEGER,
     restarts INTEGER NOT NULL DEFAULT 0,
+    -- heartbeats received since registration (lets tests and benchmarks prove none was lost)
+    heartbeats INTEGER NOT NULL DEFAULT 0,
+    -- set by the API/CLI; the supervisor restarts the agent and clears it
+    restart_requested_at INTEGER,
     meta TEXT
   );
   -- the stale sweep reads only live agents by heartbeat age
