@@ -1,38 +1,32 @@
 /**
- * LangSmithBridgeAgent (placeholder until its own issue lands): registers and heartbeats.
- *   START → fetch → wait → (fetch | END)
+ * LangSmithBridgeAgent: copies the LangSmith project's recent runs (one per agent cycle) into the
+ * shared database as run summaries, with per-agent error rate and latency.
+ *
+ *   START → init → fetch → store → summarize → wait ─┬→ fetch
+ *                                                    └→ END (cycle budget spent / shutdown)
+ *
+ * Input `{ maxCycles, sessionId }`; one invocation runs maxCycles cycles and ends. Without
+ * LANGSMITH_API_KEY it idles ("tracing off"); with LangSmith unreachable it backs off and stays
+ * active. Node logic: src/agents/bridge/nodes.ts.
  */
-import { Annotation, END, START, StateGraph, type BaseCheckpointSaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { contextOf } from "../src/agents/context.js";
+import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { fetchRuns, initBridge, routeAfterWait, storeBatch, summarizeRuns, waitBridge } from "../src/agents/bridge/nodes.js";
+import { BRIDGE_AGENT } from "../src/agents/bridge/options.js";
+import { BridgeState } from "../src/agents/bridge/state.js";
 
-const AGENT = "LangSmithBridgeAgent";
-
-const State = Annotation.Root({
-  maxCycles: Annotation<number>({ reducer: (_a, b) => b, default: () => 1 }),
-  cycle: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
-  runStartCycle: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
-});
-
-async function fetchRuns(state: typeof State.State, config?: LangGraphRunnableConfig) {
-  const c = await contextOf(config, AGENT);
-  await c.store.updateHeartbeat(c.agentName);
-  return { cycle: state.cycle + 1 };
-}
-
-async function waitInterval(_state: typeof State.State, config?: LangGraphRunnableConfig) {
-  const c = await contextOf(config, AGENT);
-  await c.clock.sleep(c.config.heartbeatIntervalMs, c.signal);
-  return {};
-}
-
-export const workflow = new StateGraph(State)
-  .addNode("begin", (s: typeof State.State) => ({ runStartCycle: s.cycle }))
+export const workflow = new StateGraph(BridgeState)
+  .addNode("init", initBridge)
   .addNode("fetch", fetchRuns)
-  .addNode("wait", waitInterval)
-  .addEdge(START, "begin")
-  .addEdge("begin", "fetch")
-  .addEdge("fetch", "wait")
-  .addConditionalEdges("wait", (s: typeof State.State) => (s.cycle - s.runStartCycle < s.maxCycles ? "fetch" : END), ["fetch", END]);
+  .addNode("store", storeBatch)
+  .addNode("summarize", summarizeRuns)
+  .addNode("wait", waitBridge)
+  .addEdge(START, "init")
+  .addEdge("init", "fetch")
+  .addEdge("fetch", "store")
+  .addEdge("store", "summarize")
+  .addEdge("summarize", "wait")
+  .addConditionalEdges("wait", routeAfterWait, ["fetch", END]);
 
-export const buildGraph = (checkpointer?: BaseCheckpointSaver) => workflow.compile({ checkpointer, name: AGENT });
+export const buildGraph = (checkpointer?: BaseCheckpointSaver) => workflow.compile({ checkpointer, name: BRIDGE_AGENT });
+
 export const graph = buildGraph();

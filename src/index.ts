@@ -2,6 +2,12 @@
 export { HeartbeatHealthAgent, type HeartbeatHealthAgentOptions } from "./agents/heartbeat/agent.js";
 export { runCycles, AgentFailedError, type CycleRunnerOptions } from "./agents/runtime/cycle-runner.js";
 export type { AgentContext } from "./agents/context.js";
+export { runAgent, type RunAgentOptions, type AgentGraphModule } from "./agents/runtime/run-agent.js";
+export { AgentClient, type AgentClientOptions } from "./client/index.js";
+export { LangSmithBridgeAgent, type LangSmithBridgeAgentOptions } from "./agents/bridge/agent.js";
+export { flushTraces, tracingSettings, describeTracing, TRACE_FLUSH_TIMEOUT_MS, type TracingSettings } from "./tracing/index.js";
+export { Supervisor, runSupervisor, type SupervisorOptions, type AgentSpec } from "./supervisor/index.js";
+export { startServer, type StartServerOptions, type RunningServer } from "./http/index.js";
 export { loadConfig, redactConfig, VARIABLES, type Config, type ConfigOverrides } from "./config/index.js";
 export { systemClock, type Clock } from "./clock/index.js";
 export { createLogger, closeLogger, type Logger } from "./logging/index.js";

@@ -57,6 +57,16 @@ export interface Config {
   dashboardPort: number;
   /** Required for state-changing HTTP routes when the server binds a non-loopback address. */
   apiToken: string | undefined;
+  /** Supervisor: restarts allowed per agent within restartWindowMs before it is left `failed`. @defaultValue 5 */
+  restartBudget?: number;
+  /** @defaultValue 600 s */
+  restartWindowMs?: number;
+  /** Longest wait before a restart (backoff cap). @defaultValue 60 s */
+  restartBackoffMaxMs?: number;
+  /** PerformanceMonitorAgent thresholds. @defaultValue 100 ms, 1 %, 512 MB */
+  perfDbResponseMs?: number;
+  perfCpuPercent?: number;
+  perfRssMb?: number;
 }
 
 const ms = (v: number) => Math.round(v * 1000);
@@ -90,4 +100,16 @@ export const VARIABLES: VariableSpec[] = [
     description: "Dashboard/API port", schema: port },
   { env: "API_TOKEN", key: "apiToken", default: undefined, allowed: "16+ characters",
     description: "Bearer token for state-changing HTTP routes (required off loopback)", schema: z.string().min(16, "expected at least 16 characters"), secret: true },
+  { env: "RESTART_BUDGET", key: "restartBudget", default: "5", allowed: "whole number 1-1000",
+    description: "Supervisor: restarts per agent within RESTART_WINDOW before it is left failed", schema: z.coerce.number().int("expected a whole number").min(1).max(1000) },
+  { env: "RESTART_WINDOW", key: "restartWindowMs", default: "600", allowed: "seconds > 0",
+    description: "Supervisor: the window RESTART_BUDGET counts restarts in", schema: seconds, toConfig: ms as never },
+  { env: "RESTART_BACKOFF_MAX", key: "restartBackoffMaxMs", default: "60", allowed: "seconds > 0",
+    description: "Supervisor: longest wait before a restart (backoff grows by BACKOFF_FACTOR up to this)", schema: seconds, toConfig: ms as never },
+  { env: "PERF_DB_RESPONSE_MS", key: "perfDbResponseMs", default: "100", allowed: "milliseconds > 0",
+    description: "PerformanceMonitorAgent: warn when the DB probe p95 exceeds this", schema: z.coerce.number().finite().positive() },
+  { env: "PERF_CPU_PERCENT", key: "perfCpuPercent", default: "1", allowed: "percent of one core > 0",
+    description: "PerformanceMonitorAgent: warn when an agent's CPU exceeds this", schema: z.coerce.number().finite().positive() },
+  { env: "PERF_RSS_MB", key: "perfRssMb", default: "512", allowed: "megabytes > 0",
+    description: "PerformanceMonitorAgent: warn when an agent's RSS exceeds this", schema: z.coerce.number().finite().positive() },
 ];

@@ -56,7 +56,22 @@ export class ValidationError extends BgAgentsError {
   }
 }
 
+/**
+ * LangSmith could not be reached (no HTTP answer: refused, DNS, reset). `status` 0 is the usual
+ * "network error" status; the langsmith client does not retry it, so callers back off themselves.
+ */
+export class LangSmithUnreachableError extends BgAgentsError {
+  readonly status = 0;
+  constructor(readonly endpoint: string, cause: unknown) {
+    super("LANGSMITH_UNREACHABLE",
+      `LangSmith at ${endpoint} is unreachable (${(cause as Error)?.cause instanceof Error ? ((cause as Error).cause as Error).message : (cause as Error)?.message ?? cause}). ` +
+        `Check LANGSMITH_ENDPOINT and the network; the bridge retries with backoff.`, { cause });
+    this.name = "LangSmithUnreachableError";
+  }
+}
+
 export const isBgAgentsError = (e: unknown): e is BgAgentsError => e instanceof BgAgentsError;
+export const isLangSmithUnreachableError = (e: unknown): e is LangSmithUnreachableError => e instanceof LangSmithUnreachableError;
 export const isConfigError = (e: unknown): e is ConfigError => e instanceof ConfigError;
 export const isLockTimeoutError = (e: unknown): e is LockTimeoutError => e instanceof LockTimeoutError;
 export const isDatabaseError = (e: unknown): e is DatabaseError => e instanceof DatabaseError;

@@ -4,6 +4,9 @@
  * networked backend fits; all timestamps are epoch milliseconds from the store's clock.
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { FleetStore } from "./fleet-types.js";
+import type { PerfStore } from "./perf-types.js";
+import type { TraceStore } from "./traces-types.js";
 
 export const AGENT_STATES = ["initializing", "active", "stale", "error", "recovering", "failed", "stopped"] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
@@ -148,5 +151,11 @@ export interface StateStore {
   getErrors(query?: { agent?: string; limit?: number }): Promise<AgentError[]>;
   /** A LangGraph checkpointer on the same database, behind the same lock. */
   createCheckpointer(): BaseCheckpointSaver;
+  /** System state and fleet bookkeeping (SystemInitializer, supervisor). */
+  readonly fleet: FleetStore;
+  /** Performance samples and roll-ups (PerformanceMonitorAgent; read by the dashboard). */
+  readonly perf: PerfStore;
+  /** LangSmith run summaries, cursor and per-agent stats (LangSmithBridgeAgent; read by CLI/dashboard). */
+  readonly traces: TraceStore;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from "../../clock/index.js";
 import type { Config } from "../../config/index.js";
 import { createLogger, type Logger } from "../../logging/index.js";
 import type { StaleAgent, StateStore } from "../../storage/index.js";
+import { flushTraces } from "../../tracing/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentContext } from "../context.js";
 import { runCycles, type RunnableGraph } from "../runtime/cycle-runner.js";
@@ -71,7 +72,7 @@ export class HeartbeatHealthAgent {
     }).then(async () => {
       await this.store.updateAgentState(this.name, "stopped", "shutdown requested");
       this.logger.info("monitor stopped", { module: "heartbeat", cycle: this.lastCycle });
-    });
+    }).finally(() => flushTraces()); // pending LangSmith traces, at most TRACE_FLUSH_TIMEOUT_MS
     return this.running;
   }
 

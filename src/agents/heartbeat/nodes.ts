@@ -5,6 +5,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { contextOf, type AgentContext } from "../context.js";
 import { processHeartbeatInfo } from "../process-info.js";
+import { sendHeartbeat } from "../runtime/lifecycle.js";
 import { STALE_SAMPLE, type HeartbeatStateType, type HeartbeatUpdate } from "./state.js";
 
 export const HEARTBEAT_AGENT = "HeartbeatHealthAgent";
@@ -32,9 +33,9 @@ export async function initAgent(state: HeartbeatStateType, config?: LangGraphRun
 /** Counts the cycle and writes the monitor's own heartbeat. */
 export async function loopCycle(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
   const c = await ctx(config);
-  const started = performance.now();
-  await c.store.updateHeartbeat(c.agentName, processHeartbeatInfo(c.version));
-  c.logger.debug("cycle", { module: "heartbeat", cycle: state.cycle + 1, heartbeatMs: +(performance.now() - started).toFixed(2) });
+  // sendHeartbeat carries the previous write's duration (issue 3's heartbeat fields)
+  const heartbeatMs = await sendHeartbeat(c);
+  c.logger.debug("cycle", { module: "heartbeat", cycle: state.cycle + 1, heartbeatMs });
   return { cycle: state.cycle + 1, cycleStartedAt: c.clock.now(), newlyStale: [], recovered: [] };
 }
 

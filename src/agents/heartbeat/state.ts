@@ -4,20 +4,10 @@
  */
 import { Annotation } from "@langchain/langgraph";
 import type { StaleAgent } from "../../storage/index.js";
-
-const last = <T>(fallback: () => T) => Annotation<T>({ reducer: (_a, b) => b, default: fallback });
+import { cycleChannels, last } from "../runtime/cycle-state.js";
 
 export const HeartbeatState = Annotation.Root({
-  /** Cycles this invocation runs before it ends (input). @defaultValue 1 */
-  maxCycles: last<number>(() => 1),
-  /** Cycles completed on this thread, ever: survives restarts through the checkpoint. */
-  cycle: last<number>(() => 0),
-  /** `cycle` when this invocation began; the run ends at runStartCycle + maxCycles. */
-  runStartCycle: last<number>(() => 0),
-  /** The process run that last registered the agent (init re-registers on a new one). */
-  sessionId: last<string>(() => ""),
-  registeredSession: last<string>(() => ""),
-  cycleStartedAt: last<number>(() => 0),
+  ...cycleChannels(),
   /** When the previous check ran: agents back from stale since then are logged. */
   lastCheckAt: last<number>(() => 0),
   staleCount: last<number>(() => 0),

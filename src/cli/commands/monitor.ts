@@ -1,4 +1,4 @@
-/** `bg-agents monitor`: run the HeartbeatHealthAgent alone in this process (what `npm start` did before the supervisor). */
+/** `bg-agents monitor`: run only the HeartbeatHealthAgent in this process (what `npm start` did before the supervisor). */
 import type { Command } from "commander";
 
 export function register(program: Command): void {
@@ -6,6 +6,6 @@ export function register(program: Command): void {
     .command("monitor")
     .description("Run only the HeartbeatHealthAgent in this process until SIGINT/SIGTERM")
     .action(async () => {
-      await import("../../main.js");
+      await import("../../agents/heartbeat/main.js");
     });
 }

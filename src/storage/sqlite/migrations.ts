@@ -23,16 +23,25 @@ export function schemaVersion(db: Db): number {
 /** Applies pending migrations. Call inside the state lock; runs as one IMMEDIATE transaction. */
 export function migrate(db: Db, path: string): { from: number; to: number } {
   return db.transaction(() => {
-    const from = schemaVersion(db);
-    if (from > SCHEMA_VERSION) {
-      throw new DatabaseError("DB_SCHEMA_NEWER", path,
-        `${path} has schema version ${from}, newer than this build knows (${SCHEMA_VERSION}). Upgrade background-agents; the file was left untouched.`);
-    }
-    if (from === 0) assertNoForeignTables(db, path);
+    const from = assertCompatible(db, path);
     for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     if (from !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
     return { from, to: SCHEMA_VERSION };
   }).immediate();
+}
+
+/**
+ * Refuses a file with a newer schema, or one made by another program; returns its version.
+ * Read-only, so it can run before the file is switched to WAL (which rewrites its header).
+ */
+export function assertCompatible(db: Db, path: string): number {
+  const from = schemaVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new DatabaseError("DB_SCHEMA_NEWER", path,
+      `${path} has schema version ${from}, newer than this build knows (${SCHEMA_VERSION}). Upgrade background-agents; the file was left untouched.`);
+  }
+  if (from === 0) assertNoForeignTables(db, path);
+  return from;
 }
 
 /** A version-0 file that already has tables of ours was made by something else: don't touch it. */

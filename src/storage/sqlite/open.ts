@@ -17,6 +17,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Run PRAGMA quick_check before anything is written. @defaultValue true */
   check?: boolean;
+  /** Refuses a file we must not touch (e.g. newer schema); runs before anything is written. */
+  assertCompatible?: (db: Db) => void;
 }
 
 export function isMemoryPath(path: string): boolean {
@@ -35,6 +37,8 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (opts.check !== false) quickCheck(db, path);
+    // switching to WAL rewrites the header: only after every check that may refuse the file
+    opts.assertCompatible?.(db);
     if (!opts.readonly) {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");

@@ -12,8 +12,11 @@ import {
   AGENT_STATES, isAgentState, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
 } from "../types.js";
+import { SqliteFleetStore } from "./fleet.js";
 import { LockedSqliteSaver } from "./locked-saver.js";
-import { migrate } from "./migrations.js";
+import { SqlitePerfStore } from "./perf.js";
+import { SqliteTraceStore } from "./traces.js";
+import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
@@ -47,6 +50,9 @@ export class SharedState implements StateStore {
   private readonly backoffFactor: number;
   private readonly checkpointRetention: number;
   private closed = false;
+  readonly fleet = new SqliteFleetStore(this);
+  readonly perf = new SqlitePerfStore(this);
+  readonly traces = new SqliteTraceStore(this);
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
     this.stmts = prepareStatements(db);
@@ -57,7 +63,7 @@ export class SharedState implements StateStore {
 
   /** Opens (creating if needed) and migrates the database. Refuses foreign or corrupt files untouched. */
   static async open(opts: SharedStateOptions): Promise<SharedState> {
-    const db = openDatabase(opts.path);
+    const db = openDatabase(opts.path, { assertCompatible: (d) => assertCompatible(d, opts.path) });
     const lock = opts.lock ?? (isMemoryPath(opts.path)
       ? new InProcessLock()
       : new FileStateLock(`${opts.path}.lock`, { timeoutMs: opts.lockTimeoutMs, backoffFactor: opts.backoffFactor }));

@@ -8,6 +8,11 @@ type StatementName =
   | "requestRestart" | "noteRestart" | "restartRequests" | "removeAgent" | "staleOlderThan" | "errors";
 
 const LIVE = "('initializing','active','error','recovering')";
+/**
+ * The stale sweep must walk the partial index of live agents by heartbeat age: without stats
+ * SQLite prefers agents_state (every live row), 20 ms instead of ~1 ms at 100k agents (npm run bench).
+ */
+const BY_AGE = "INDEXED BY agents_live_heartbeat";
 
 export function prepareStatements(db: Db): Record<StatementName, Database.Statement> {
   return {
@@ -44,11 +49,11 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
     insertError: db.prepare(`INSERT INTO agent_errors (agent, at, message) VALUES (@name, @now, @message)`),
     getAgent: db.prepare(`SELECT * FROM agents WHERE name = ?`),
     findStale: db.prepare(`
-      SELECT name, last_heartbeat FROM agents
+      SELECT name, last_heartbeat FROM agents ${BY_AGE}
       WHERE state IN ${LIVE} AND last_heartbeat < @cutoff ORDER BY last_heartbeat LIMIT @limit`),
-    countStale: db.prepare(`SELECT count(*) AS n FROM agents WHERE state IN ${LIVE} AND last_heartbeat < @cutoff`),
+    countStale: db.prepare(`SELECT count(*) AS n FROM agents ${BY_AGE} WHERE state IN ${LIVE} AND last_heartbeat < @cutoff`),
     markStale: db.prepare(`
-      UPDATE agents SET state = 'stale', state_changed_at = @now,
+      UPDATE agents ${BY_AGE} SET state = 'stale', state_changed_at = @now,
         state_reason = printf('no heartbeat for %.1fs (threshold %gs)', (@now - last_heartbeat) / 1000.0, @threshold / 1000.0)
       WHERE state IN ${LIVE} AND last_heartbeat < @cutoff
       RETURNING name, last_heartbeat`),

@@ -1,0 +1,103 @@
+/**
+ * The monitor (`src/main.ts`, what `npm start` runs) at its default 30 s interval on a temp DB:
+ * RSS and CPU over an idle window (60 s; 15 s with --quick), read from /proc/<pid>/stat and status.
+ * `src/main.ts` is a supervisor that starts one process per agent: each process is measured (pids
+ * from the agents table) and the whole tree is summed. The window starts once the
+ * HeartbeatHealthAgent is active and the tree has settled, so start-up is not counted.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
+import { REPO_ROOT, stopChild } from "./lib/procs.js";
+import { cpuTimeMs, rssBytes } from "./lib/proc-stats.js";
+import { fmt, mb, sleep, waitFor } from "./lib/stats.js";
+import type { BenchModule, BenchOptions, Goal } from "./lib/types.js";
+
+const MONITOR = "HeartbeatHealthAgent";
+
+/** tsx's loader by absolute URL, so the monitor can run with its working directory in the temp dir. */
+function tsxLoader(): string {
+  const file = join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs");
+  return existsSync(file) ? pathToFileURL(file).href : "tsx";
+}
+
+interface AgentProc { name: string; state: string; pid: number | null }
+
+function agents(dbPath: string): AgentProc[] {
+  if (!existsSync(dbPath)) return [];
+  try {
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare("SELECT name, state, pid FROM agents ORDER BY name").all() as AgentProc[];
+    } finally {
+      db.close();
+    }
+  } catch {
+    return []; // not created or not migrated yet
+  }
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}/stat`);
+
+async function run(o: BenchOptions) {
+  const windowMs = o.quick ? 15_000 : 60_000;
+  const settleMs = o.quick ? 2_000 : 5_000;
+  const dbPath = join(o.tmpDir, "monitor.db");
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: dbPath, LOG_DIR: join(o.tmpDir, "logs"), LOG_LEVEL: "INFO",
+    LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false" };
+  for (const k of ["AGENT_NAME", "HEARTBEAT_INTERVAL", "STALE_THRESHOLD", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"]) delete env[k];
+  const started = performance.now();
+  const child = spawn(process.execPath, ["--import", tsxLoader(), join(REPO_ROOT, "src", "main.ts")], { cwd: o.tmpDir, env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  try {
+    await waitFor(() => {
+      if (child.exitCode !== null) throw new Error(`monitor exited with ${child.exitCode}: ${stderr}`);
+      return agents(dbPath).some((a) => a.name === MONITOR && a.state === "active");
+    }, 120_000, `${MONITOR} to become active`, 100);
+    const startupMs = performance.now() - started;
+    await sleep(settleMs);
+    const procs = [{ name: "supervisor (src/main.ts)", pid: child.pid! }];
+    for (const a of agents(dbPath)) if (a.pid && a.pid !== child.pid && alive(a.pid)) procs.push({ name: a.name, pid: a.pid });
+    const rss = new Map<number, number[]>(procs.map((p) => [p.pid, []]));
+    const cpu0 = new Map(procs.map((p) => [p.pid, cpuTimeMs(p.pid)]));
+    const t0 = performance.now();
+    o.log(`sampling ${procs.map((p) => `${p.name} ${p.pid}`).join(", ")} for ${windowMs / 1000} s`);
+    while (performance.now() - t0 < windowMs) {
+      for (const p of procs) if (alive(p.pid)) rss.get(p.pid)!.push(rssBytes(p.pid));
+      await sleep(1000);
+    }
+    const wall = performance.now() - t0;
+    const rows = procs.map((p) => {
+      const r = rss.get(p.pid)!;
+      const cpu = alive(p.pid) ? ((cpuTimeMs(p.pid) - cpu0.get(p.pid)!) / wall) * 100 : NaN;
+      return { name: p.name, pid: p.pid, rssMax: Math.max(...r), rssEnd: r.at(-1) ?? NaN, cpu };
+    });
+    const exit = await stopChild(child, "SIGTERM", 15_000);
+    const total = { rssEnd: rows.reduce((s, r) => s + r.rssEnd, 0), rssMax: rows.reduce((s, r) => s + r.rssMax, 0), cpu: rows.reduce((s, r) => s + r.cpu, 0) };
+    const monitor = rows.find((r) => r.name === MONITOR);
+    const goals: Goal[] = [
+      { goal: `idle CPU of the ${MONITOR} process (30 s interval)`, target: "< 1%", measured: `${fmt(monitor?.cpu ?? NaN, 3)}%`, pass: (monitor?.cpu ?? Infinity) < 1 },
+      { goal: "idle CPU of all of npm start's processes, summed", target: "< 1%", measured: `${fmt(total.cpu, 3)}%`, pass: total.cpu < 1 },
+    ];
+    return {
+      tables: [{
+        title: `Monitor (src/main.ts, default HEARTBEAT_INTERVAL=30) over ${windowMs / 1000} s idle; start-up to active ${fmt(startupMs / 1000, 1)} s; exit code on SIGTERM ${exit}`,
+        columns: ["process", "pid", "RSS MB at end", "RSS MB max", "CPU % of one core"],
+        rows: [
+          ...rows.map((r) => [r.name, r.pid, mb(r.rssEnd), mb(r.rssMax), fmt(r.cpu, 3)]),
+          ["total", "", mb(total.rssEnd), mb(total.rssMax), fmt(total.cpu, 3)],
+        ],
+        notes: ["CPU = (utime+stime delta from /proc/<pid>/stat) / wall time of the window; RSS = VmRSS sampled every second."],
+      }],
+      goals,
+    };
+  } finally {
+    await stopChild(child, "SIGKILL");
+  }
+}
+
+const bench: BenchModule = { name: "monitor", run };
+export default bench;

@@ -1,0 +1,23 @@
+/** SystemInitializer graph state. Input: `{ maxCycles?, sessionId?, agents? }` (agents: names to register). */
+import { Annotation } from "@langchain/langgraph";
+import { last } from "../runtime/cycle-state.js";
+
+export interface Leftover {
+  name: string;
+  pid: number;
+  state: string;
+}
+
+export const InitState = Annotation.Root({
+  /** Accepted for the common agent contract; the initializer always runs exactly one cycle. */
+  maxCycles: last<number>(() => 1),
+  sessionId: last<string>(() => ""),
+  /** The agents this start will run (registered if new). */
+  agents: last<string[]>(() => []),
+  schemaVersion: last<number>(() => 0),
+  leftovers: last<Leftover[]>(() => []),
+  registered: last<string[]>(() => []),
+});
+
+export type InitStateType = typeof InitState.State;
+export type InitUpdate = typeof InitState.Update;

@@ -1,0 +1,52 @@
+/**
+ * `bg-agents db-check`: the seed's quick_db_check.py. Integrity, schema version, WAL and file
+ * sizes, lock holders, checkpoint rows and a latency probe; a clear verdict; exit 1 on problems.
+ * A file that is not SQLite, or is corrupt, is reported and left untouched.
+ */
+import type { Command } from "commander";
+import { checkDatabase } from "../../diagnostics/index.js";
+import { colourEnabled, painter } from "../format/colour.js";
+import { renderFindings, renderVerdict } from "../format/findings.js";
+import { printJson } from "../format/json.js";
+import { startProgress } from "../format/progress.js";
+import { action, cliConfig, durationArg, EXIT, withCommonOptions, type DbOptions } from "../support/run.js";
+
+interface DbCheckFlags extends DbOptions {
+  full?: boolean;
+  write: boolean;
+  probeTimeout?: number;
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command("db-check")
+      .description("Check the state database: integrity, schema version, WAL size, lock holders, latency")
+      .option("--full", "run integrity_check (reads every page) instead of quick_check")
+      .option("--no-write", "skip the probe write (by default one system_state row, diagnostics.probe, is upserted)")
+      .option("--probe-timeout <duration>", "longest wait for the lock in the probe write (default: LOCK_TIMEOUT, at most 2s)", durationArg),
+  )
+    .addHelpText("after", "\nExit codes: 0 healthy (warnings allowed), 1 problems found, 2 bad config.")
+    .action(action(async (opts: DbCheckFlags) => {
+      const config = cliConfig({ databasePath: opts.db });
+      const progress = startProgress("checking the database");
+      let report;
+      try {
+        report = await checkDatabase(config.databasePath, {
+          full: opts.full,
+          write: opts.write,
+          probeTimeoutMs: opts.probeTimeout ?? Math.min(config.lockTimeoutMs, 2000),
+          onStep: (step) => progress.update(step),
+        });
+      } finally {
+        progress.done();
+      }
+      if (opts.json) {
+        printJson(report);
+      } else {
+        const paint = painter(colourEnabled());
+        process.stdout.write(`Database: ${config.databasePath}\n\n${renderFindings(report.findings, paint)}\n\n${renderVerdict(report.verdict, report.findings, paint)}\n`);
+      }
+      return report.verdict === "fail" ? EXIT.PROBLEMS : EXIT.OK;
+    }));
+}

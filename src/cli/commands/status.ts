@@ -1,0 +1,86 @@
+/**
+ * `bg-agents status`: the seed's background_agents_status.py. A table of every agent, the summary
+ * line `Active agents: N/M`, exit 1 when any agent is stale or failed (or its heartbeat is overdue
+ * because nothing marks it stale: no monitor running), 0 otherwise.
+ */
+import type { Command } from "commander";
+import { AGENT_STATES, isAgentState, type AgentState } from "../../storage/index.js";
+import { toAgentView, toSummaryView, type AgentView, type SummaryView } from "../../views/agent-view.js";
+import { colourEnabled, painter, STATE_COLOURS, type Paint } from "../format/colour.js";
+import { printJson } from "../format/json.js";
+import { renderTable } from "../format/table.js";
+import { formatAge } from "../format/units.js";
+import { action, cliConfig, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
+import { InvalidArgumentError } from "commander";
+
+interface StatusOptions extends DbOptions {
+  state?: AgentState[];
+}
+
+export interface StatusReport {
+  summary: SummaryView;
+  agents: AgentView[];
+  /** Live agents whose heartbeat is older than STALE_THRESHOLD but not (yet) marked stale. */
+  overdue: string[];
+  staleThresholdMs: number;
+}
+
+const LIVE: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command("status")
+      .description("Show every agent's state, uptime and last heartbeat; exit 1 if any is stale or failed")
+      .option("--state <states>", `only list agents in these states (comma-separated: ${AGENT_STATES.join(", ")})`, parseStates),
+  )
+    .addHelpText("after", "\nExit codes: 0 all agents healthy, 1 an agent is stale/failed or overdue, 2 bad config or database.")
+    .action(action(async (opts: StatusOptions) => {
+      const config = cliConfig({ databasePath: opts.db });
+      const store = await openExistingStore(config);
+      let report: StatusReport;
+      try {
+        const now = Date.now();
+        const records = await store.getRegisteredAgents(opts.state ? { states: opts.state } : {});
+        const agents = records.map((r) => toAgentView(r, now));
+        const overdue = (await store.findStaleAgents(config.staleThresholdMs, 1000)).sample.map((s) => s.name);
+        report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs };
+      } finally {
+        await store.close();
+      }
+      if (opts.json) printJson(report);
+      else process.stdout.write(renderStatus(report, painter(colourEnabled())) + "\n");
+      const { stale, failed } = report.summary.byState;
+      return stale + failed + report.overdue.length > 0 ? EXIT.PROBLEMS : EXIT.OK;
+    }));
+}
+
+function parseStates(value: string): AgentState[] {
+  const states = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = states.find((s) => !isAgentState(s));
+  if (bad !== undefined || states.length === 0) throw new InvalidArgumentError(`unknown state "${bad ?? ""}"; expected ${AGENT_STATES.join(", ")}`);
+  return states as AgentState[];
+}
+
+export function renderStatus(r: StatusReport, paint: Paint): string {
+  const overdue = new Set(r.overdue);
+  const table = r.agents.length
+    ? renderTable(r.agents, [
+        { header: "AGENT", value: (a) => a.name, max: 40 },
+        { header: "STATE", value: (a) => paint(STATE_COLOURS[a.state], a.stateLabel) },
+        { header: "UPTIME", value: (a) => (LIVE.includes(a.state) ? a.uptimeText : "-"), align: "right" },
+        { header: "LAST HEARTBEAT", value: (a) => (overdue.has(a.name) ? paint("yellow", `${formatAge(a.lastHeartbeatAgeMs)} (overdue)`) : formatAge(a.lastHeartbeatAgeMs)) },
+        { header: "PID@HOST", value: (a) => (a.pid === null && a.host === null ? "-" : `${a.pid ?? "?"}@${a.host ?? "?"}`), max: 30 },
+        { header: "RESTARTS", value: (a) => String(a.restarts) + (a.restartRequested ? " (requested)" : ""), align: "right" },
+        { header: "ERRORS", value: (a) => String(a.errorCount), align: "right" },
+        { header: "LAST ERROR", value: (a) => a.lastError ?? "-", max: 60 },
+      ])
+    : "No agents registered.";
+  const counts = AGENT_STATES.filter((s) => r.summary.byState[s] > 0 && s !== "active")
+    .map((s) => paint(STATE_COLOURS[s], `${r.summary.byState[s]} ${s}`));
+  const lines = [table, "", paint("bold", r.summary.line) + (counts.length ? `  (${counts.join(", ")})` : "")];
+  if (r.overdue.length) {
+    lines.push(paint("yellow", `${r.overdue.length} live agent(s) have not heartbeated for over ${r.staleThresholdMs / 1000}s but are not marked stale: is the monitor running? Try: bg-agents doctor`));
+  }
+  return lines.join("\n");
+}

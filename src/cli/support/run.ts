@@ -1,0 +1,99 @@
+/**
+ * What every diagnostic command shares: config from env (+ .env) with flags on top, exit codes,
+ * and one-line errors. Exit codes: 0 all good, 1 problems found, 2 bad config/usage/unusable
+ * database, 3 internal error (a bug: the stack is printed).
+ */
+import { existsSync } from "node:fs";
+import { InvalidArgumentError, type Command } from "commander";
+import { loadConfig, type Config, type ConfigOverrides } from "../../config/index.js";
+import { PollingFlockLock } from "../../diagnostics/poll-lock.js";
+import { DatabaseError, isBgAgentsError } from "../../errors/index.js";
+import { isMemoryPath, SharedState } from "../../storage/index.js";
+import { printJson } from "../format/json.js";
+import { parseDuration } from "../format/units.js";
+
+export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2, INTERNAL: 3 } as const;
+
+export interface DbOptions {
+  db?: string;
+  json?: boolean;
+}
+
+/** Adds `--db` and `--json`, and makes usage errors exit 2 (commander's default is 1, our "problems"). */
+export function withCommonOptions(cmd: Command, opts: { db?: boolean } = {}): Command {
+  if (opts.db !== false) cmd.option("--db <path>", "state database (overrides DATABASE_PATH)");
+  return cmd
+    .option("--json", "print machine-readable JSON instead of text")
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+}
+
+/** Env (already holding .env) with the given flags on top; throws ConfigError naming the variable. */
+export function cliConfig(overrides: ConfigOverrides = {}): Config {
+  const clean = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as ConfigOverrides;
+  return loadConfig(process.env, clean);
+}
+
+/** Opens the existing state database; a missing file is an error, not a new empty database. */
+export async function openExistingStore(config: Config): Promise<SharedState> {
+  assertDatabaseExists(config.databasePath);
+  if (isMemoryPath(config.databasePath)) return SharedState.fromConfig(config);
+  // a lock whose wait ends when it times out, so a stuck holder cannot keep this process alive
+  const lock = new PollingFlockLock(`${config.databasePath}.lock`, config.lockTimeoutMs);
+  try {
+    return await SharedState.fromConfig(config, { lock });
+  } catch (e) {
+    lock.close();
+    throw e;
+  }
+}
+
+export function assertDatabaseExists(path: string): void {
+  if (!isMemoryPath(path) && !existsSync(path)) {
+    throw new DatabaseError("DB_OPEN_FAILED", path,
+      `No state database at ${path}. Set DATABASE_PATH (or --db) to the file your agents use, or start the system first: bg-agents start`);
+  }
+}
+
+/**
+ * Wraps a command's action: its return value is the exit code (the process exits with it); a thrown error becomes one line on
+ * stderr (and `{ "error": ... }` on stdout with --json).
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const json = args.some((a) => typeof a === "object" && a !== null && (a as { json?: unknown }).json === true);
+    let code: number;
+    try {
+      code = await fn(...args);
+    } catch (e) {
+      code = reportError(e, json);
+    }
+    // Exit explicitly once the output is flushed, whatever handle a library may have left open.
+    await Promise.all([flush(process.stdout), flush(process.stderr)]);
+    process.exit(code);
+  };
+}
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => (stream.writableLength === 0 ? resolve() : stream.write("", () => resolve())));
+}
+
+export function reportError(e: unknown, json: boolean): number {
+  const known = isBgAgentsError(e);
+  const message = known ? e.message : (e as Error)?.message ?? String(e);
+  if (json) printJson({ error: { code: known ? e.code : "INTERNAL", message } });
+  process.stderr.write(`bg-agents: ${known ? message : `internal error: ${(e as Error)?.stack ?? message}`}\n`);
+  return known ? EXIT.USAGE : EXIT.INTERNAL;
+}
+
+/** commander argument parser for durations ("90s", "10m", "2h", bare seconds). */
+export function durationArg(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`expected a duration such as 90s, 10m, 2h, 1d or a number of seconds`);
+  return ms;
+}
+
+/** commander argument parser for whole numbers >= 0. */
+export function countArg(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a whole number >= 0");
+  return Number(value);
+}

@@ -1,0 +1,2 @@
+/** Heartbeats from any Node process: see AgentClient. */
+export { AgentClient, type AgentClientOptions } from "./agent-client.js";

@@ -1,0 +1,122 @@
+/**
+ * Doctor's checks on agent records (the seed's "common issues"): monitor not running, agents stuck
+ * initializing, stale heartbeats, failed agents, agents in error. Pure functions of records + time.
+ */
+import { hostname } from "node:os";
+import type { AgentRecord, AgentState } from "../storage/index.js";
+import { formatDuration } from "../views/agent-view.js";
+import type { Finding } from "./types.js";
+
+export interface AgentCheckOptions {
+  now: number;
+  staleThresholdMs: number;
+  /** An agent in `initializing` longer than this is stuck. */
+  stuckAfterMs: number;
+  /** The HeartbeatHealthAgent's name. */
+  monitorName: string;
+  /** Is this pid alive on this host? (injectable for tests) */
+  pidAlive?: (pid: number) => boolean;
+}
+
+const LIVE: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
+const LISTED = 10;
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOptions): Finding[] {
+  const alive = o.pidAlive ?? pidAlive;
+  const here = hostname();
+  const proc = (a: AgentRecord) => {
+    if (a.pid === null) return "no pid";
+    const where = `pid ${a.pid}@${a.host ?? "?"}`;
+    return a.host === here ? `${where} ${alive(a.pid) ? "is running" : "is NOT running"}` : where;
+  };
+  const age = (a: AgentRecord) => formatDuration(o.now - a.lastHeartbeat);
+  const list = (as: AgentRecord[], line: (a: AgentRecord) => string) => [
+    ...as.slice(0, LISTED).map(line),
+    ...(as.length > LISTED ? [`… and ${as.length - LISTED} more (bg-agents status lists them all)`] : []),
+  ];
+  const overdue = (a: AgentRecord) => LIVE.includes(a.state) && o.now - a.lastHeartbeat > o.staleThresholdMs;
+  const findings: Finding[] = [];
+
+  // 1. the watcher itself
+  const monitor = records.find((a) => a.name === o.monitorName);
+  const mTitle = `Monitor (${o.monitorName})`;
+  const startIt = ["start the system (monitor + agents): bg-agents start", "or only the monitor: bg-agents monitor"];
+  if (!monitor) {
+    findings.push({ id: "monitor", title: mTitle, status: "fail", detail: "not registered in this database: nothing marks silent agents stale", fix: startIt });
+  } else if (!LIVE.includes(monitor.state) || overdue(monitor)) {
+    findings.push({
+      id: "monitor", title: mTitle, status: "fail",
+      detail: `not running: state ${monitor.state}${monitor.stateReason ? ` (${monitor.stateReason})` : ""}, last heartbeat ${age(monitor)} ago, ${proc(monitor)}`,
+      fix: [...startIt, `see why it stopped: bg-agents logs ${quote(o.monitorName)} --level warn`],
+    });
+  } else {
+    findings.push({ id: "monitor", title: mTitle, status: "ok", detail: `${monitor.state}, last heartbeat ${age(monitor)} ago, ${proc(monitor)}` });
+  }
+
+  // 2. stuck in initializing
+  const stuck = records.filter((a) => a.state === "initializing" && o.now - a.stateChangedAt > o.stuckAfterMs);
+  findings.push(stuck.length
+    ? {
+        id: "agents.stuck-initializing", title: "Agents stuck initializing", status: "fail",
+        detail: `${stuck.length} agent(s) in initializing for more than ${formatDuration(o.stuckAfterMs)}`,
+        items: list(stuck, (a) => `${a.name}: initializing for ${formatDuration(o.now - a.stateChangedAt)}, last heartbeat ${age(a)} ago, ${proc(a)}`),
+        fix: [
+          "check database locks: bg-agents db-check",
+          `review its log: bg-agents logs ${quote(stuck[0]!.name)} --level warn`,
+          `restart it: bg-agents restart ${quote(stuck[0]!.name)}`,
+        ],
+      }
+    : { id: "agents.stuck-initializing", title: "Agents stuck initializing", status: "ok", detail: `none in initializing for more than ${formatDuration(o.stuckAfterMs)}` });
+
+  // 3. stale heartbeats: marked stale, or overdue and not marked (only possible when no monitor runs)
+  const stale = records.filter((a) => a.name !== o.monitorName && (a.state === "stale" || overdue(a)));
+  findings.push(stale.length
+    ? {
+        id: "agents.stale", title: "Stale heartbeats", status: "fail",
+        detail: `${stale.length} agent(s) without a heartbeat for more than ${formatDuration(o.staleThresholdMs)}`,
+        items: list(stale, (a) => `${a.name}: ${a.state === "stale" ? "marked stale" : `still ${a.state} (not marked: is the monitor running?)`}, last heartbeat ${age(a)} ago, ${proc(a)}`),
+        fix: [
+          "if its process is not running, restart it: bg-agents restart " + quote(stale[0]!.name),
+          "look at what it logged last: bg-agents logs " + quote(stale[0]!.name),
+          "records of agents that are gone for good: bg-agents cleanup-stale --older-than 1h --dry-run (then without --dry-run)",
+        ],
+      }
+    : { id: "agents.stale", title: "Stale heartbeats", status: "ok", detail: "every live agent heartbeated within the threshold" });
+
+  // 4. failed
+  const failed = records.filter((a) => a.state === "failed");
+  findings.push(failed.length
+    ? {
+        id: "agents.failed", title: "Failed agents", status: "fail",
+        detail: `${failed.length} agent(s) gave up after RETRY_ATTEMPTS failures`,
+        items: list(failed, (a) => `${a.name}: ${a.lastError ?? a.stateReason ?? "no error text"} (${a.errorCount} errors)`),
+        fix: [`read the errors: bg-agents logs ${quote(failed[0]!.name)} --level error`, `restart after fixing the cause: bg-agents restart ${quote(failed[0]!.name)}`],
+      }
+    : { id: "agents.failed", title: "Failed agents", status: "ok", detail: "none" });
+
+  // 5. erroring right now (warn: they are retrying on their own)
+  const erroring = records.filter((a) => a.state === "error" || a.state === "recovering");
+  if (erroring.length) {
+    findings.push({
+      id: "agents.erroring", title: "Agents in error / recovering", status: "warn",
+      detail: `${erroring.length} agent(s) are retrying after an error`,
+      items: list(erroring, (a) => `${a.name}: ${a.state}, last error: ${a.lastError ?? "-"}`),
+      fix: [`watch it: bg-agents logs ${quote(erroring[0]!.name)} --follow`],
+    });
+  }
+  return findings;
+}
+
+/** Shell-quotes a name only when it needs it. */
+function quote(name: string): string {
+  return /^[\w.:@/-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,12 @@
+/** Diagnostics as plain functions (db-check, doctor, raw state, log files) for the CLI and the HTTP server. */
+export * from "./types.js";
+export { inspectDbFile, type DbFileInfo, type HeaderKind } from "./db-file.js";
+export { openReadOnly, readAgentRecords, tableRowCounts, hasTable } from "./db-open.js";
+export { checkIntegrity, type IntegrityResult } from "./integrity.js";
+export { PollingFlockLock, pollFlock } from "./poll-lock.js";
+export { probeReads, probeWrite, type ReadProbe, type WriteProbe } from "./probe.js";
+export { checkDatabase, type DbCheckOptions, type DbCheckReport, type CheckpointStats } from "./db-check.js";
+export { checkAgents, pidAlive, type AgentCheckOptions } from "./agent-checks.js";
+export { runDoctor, type DoctorOptions, type DoctorReport } from "./doctor.js";
+export { readRawState, type RawState, type RawStateOptions } from "./raw-state.js";
+export * from "./logs/index.js";

@@ -1,0 +1,44 @@
+/**
+ * Turns every failure into a JSON answer `{ error, message }`: bad input 4xx (nothing was
+ * written: validation runs before any store call), lock/DB trouble 503, the rest 500.
+ */
+import type { FastifyError, FastifyInstance } from "fastify";
+import type { z } from "zod";
+import { isAgentNotFoundError, isDatabaseError, isLockTimeoutError, isValidationError, ValidationError } from "../errors/index.js";
+import type { Logger } from "../logging/index.js";
+import { describeIssue } from "./schemas.js";
+
+/** Parses `value` with `schema` or throws a ValidationError naming the bad field. */
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(describeIssue(r.error, what));
+  return r.data;
+}
+
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: "Request body too large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "Unsupported Content-Type: send application/json",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "Content-Type is application/json but the body is empty: send {} or no Content-Type",
+};
+
+export function installErrorHandler(app: FastifyInstance, logger: Logger, bodyLimit: number): void {
+  app.setErrorHandler((e: unknown, req, reply) => {
+    const err = e as FastifyError;
+    if (isValidationError(e)) return reply.code(400).send({ error: e.code, message: e.message });
+    if (isAgentNotFoundError(e)) return reply.code(404).send({ error: e.code, message: err.message });
+    if (isLockTimeoutError(e) || isDatabaseError(e)) {
+      logger.warn(`${req.method} ${req.url}: ${err.message}`);
+      return reply.code(503).send({ error: (err as { code: string }).code, message: err.message });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      let message = FASTIFY_MESSAGES[err.code] ?? err.message;
+      if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") message += ` (limit ${bodyLimit} bytes)`;
+      if (e instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") message = `Malformed JSON body: ${err.message}`;
+      return reply.code(status).send({ error: err.code ?? "BAD_REQUEST", message });
+    }
+    logger.error(`${req.method} ${req.url} failed: ${err.stack ?? err.message}`);
+    return reply.code(500).send({ error: "INTERNAL", message: "Internal error; see the server log." });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: "NOT_FOUND", message: `No route ${req.method} ${req.url.split("?")[0]}` }));
+}

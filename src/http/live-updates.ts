@@ -1,0 +1,97 @@
+/**
+ * Server-sent events for the dashboard. While at least one client listens, the hub polls a cheap
+ * fingerprint of the agents table (counts, newest heartbeat/state change, errors, restarts) and
+ * sends `event: summary` when it changed; clients then refetch what they show. A comment line
+ * every 15 s keeps proxies from closing idle streams.
+ */
+import type { ServerResponse } from "node:http";
+import type { Logger } from "../logging/index.js";
+import type { StateStore } from "../storage/index.js";
+import { toSummaryView } from "../views/agent-view.js";
+import { extrasOf } from "./store-internals.js";
+
+const FINGERPRINT_SQL = `SELECT count(*) AS n, max(last_heartbeat) AS hb, max(state_changed_at) AS sc, total(error_count) AS e,
+  total(restarts) AS r, count(restart_requested_at) AS rr, total(heartbeats) AS h FROM agents`;
+
+export class LiveUpdates {
+  private readonly clients = new Set<ServerResponse>();
+  private timer: NodeJS.Timeout | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private last = "";
+  private polling = false;
+  private seq = 0;
+
+  constructor(private readonly store: StateStore, private readonly logger: Logger, private readonly pollMs: number) {}
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Takes over `res` as an event stream until the client goes away or close() is called. */
+  attach(res: ServerResponse): void {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    res.write(`retry: 2000\n\n`);
+    this.clients.add(res);
+    res.on("close", () => {
+      this.clients.delete(res);
+      if (this.clients.size === 0) this.stopTimers();
+    });
+    this.last = ""; // the newcomer gets the current summary at once
+    this.startTimers();
+    void this.poll();
+  }
+
+  /** Asks for a poll soon (e.g. right after a heartbeat push). */
+  nudge(): void {
+    if (this.clients.size > 0) setImmediate(() => void this.poll());
+  }
+
+  close(): void {
+    this.stopTimers();
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+
+  private startTimers(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.keepAlive = setInterval(() => this.broadcast(`: keep-alive\n\n`), 15_000);
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.timer);
+    clearInterval(this.keepAlive);
+    this.timer = this.keepAlive = undefined;
+  }
+
+  private async fingerprint(): Promise<string> {
+    const db = extrasOf(this.store).db;
+    // without the SQLite handle every poll counts as a change
+    return db ? JSON.stringify(db.prepare(FINGERPRINT_SQL).get()) : String(Date.now());
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.clients.size === 0) return;
+    this.polling = true;
+    try {
+      const fp = await this.fingerprint();
+      if (fp === this.last) return;
+      this.last = fp;
+      const summary = toSummaryView(await this.store.summary());
+      this.broadcast(`id: ${++this.seq}\nevent: summary\ndata: ${JSON.stringify(summary)}\n\n`);
+    } catch (e) {
+      this.logger.warn(`live update poll failed: ${(e as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private broadcast(chunk: string): void {
+    for (const res of this.clients) res.write(chunk);
+  }
+}

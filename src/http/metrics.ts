@@ -1,0 +1,97 @@
+/**
+ * Prometheus metrics (prom-client, one registry per server): agents by state, heartbeat age per
+ * agent, monitor checks, state transitions, DB read and lock latency, DB/WAL size, HTTP requests,
+ * and the server process's own default metrics. Values are read from the store at scrape time.
+ */
+import client from "prom-client";
+import { AGENT_STATES, type StateStore } from "../storage/index.js";
+import type { Clock } from "../clock/index.js";
+import type { PerfSample } from "./perf-sampler.js";
+import { extrasOf } from "./store-internals.js";
+
+export interface HttpMetrics {
+  registry: client.Registry;
+  observeSample(s: PerfSample): void;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+}
+
+export function createMetrics(store: StateStore, clock: Clock, monitorName: string): HttpMetrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_" });
+  const extras = extrasOf(store);
+  let lastSample: PerfSample | undefined;
+
+  new client.Gauge({
+    name: "bg_agents_agents", help: "Registered agents by lifecycle state", labelNames: ["state"], registers: [registry],
+    async collect() {
+      const s = await store.summary();
+      for (const state of AGENT_STATES) this.set({ state }, s.byState[state]);
+    },
+  });
+  new client.Gauge({
+    name: "bg_agents_heartbeat_age_seconds", help: "Seconds since each agent's last heartbeat", labelNames: ["agent", "state"], registers: [registry],
+    async collect() {
+      this.reset();
+      const now = clock.now();
+      for (const a of await store.getRegisteredAgents()) this.set({ agent: a.name, state: a.state }, Math.max(0, now - a.lastHeartbeat) / 1000);
+    },
+  });
+  new client.Counter({
+    name: "bg_agents_checks_total", help: "Health-check cycles completed by the HeartbeatHealthAgent (its heartbeats)", registers: [registry],
+    async collect() {
+      this.reset();
+      this.inc((await store.getAgent(monitorName))?.heartbeats ?? 0);
+    },
+  });
+  if (extras.db) {
+    const db = extras.db;
+    const counts = new Map<string, number>();
+    let lastId = 0;
+    new client.Counter({
+      name: "bg_agents_transitions_total", help: "State transitions recorded since this server started, by target state", labelNames: ["to"], registers: [registry],
+      collect() {
+        // incremental: only rows newer than the last scrape are counted
+        const rows = db.prepare(`SELECT to_state AS s, count(*) AS n, max(id) AS m FROM agent_transitions WHERE id > ? GROUP BY to_state`).all(lastId) as { s: string; n: number; m: number }[];
+        for (const r of rows) {
+          counts.set(r.s, (counts.get(r.s) ?? 0) + r.n);
+          lastId = Math.max(lastId, r.m);
+        }
+        this.reset();
+        for (const state of AGENT_STATES) this.inc({ to: state }, counts.get(state) ?? 0);
+      },
+    });
+    // the starting point: transitions already in the DB are history, not this server's count
+    lastId = (db.prepare(`SELECT coalesce(max(id), 0) AS m FROM agent_transitions`).get() as { m: number }).m;
+  }
+  const dbLatency = new client.Histogram({
+    name: "bg_agents_db_read_seconds", help: "Time to read all agents from the state DB (sampled)", registers: [registry],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  });
+  const lockLatency = new client.Histogram({
+    name: "bg_agents_lock_wait_seconds", help: "Time to take and release the state lock (sampled)", registers: [registry],
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+  });
+  new client.Gauge({
+    name: "bg_agents_db_file_bytes", help: "Size of the state DB and its WAL", labelNames: ["file"], registers: [registry],
+    collect() {
+      if (lastSample?.dbBytes != null) this.set({ file: "db" }, lastSample.dbBytes);
+      if (lastSample?.walBytes != null) this.set({ file: "wal" }, lastSample.walBytes);
+    },
+  });
+  const requests = new client.Histogram({
+    name: "bg_agents_http_request_seconds", help: "HTTP requests served by the dashboard/API", labelNames: ["method", "route", "status"], registers: [registry],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  });
+
+  return {
+    registry,
+    observeSample(s) {
+      lastSample = s;
+      dbLatency.observe(s.dbLatencyMs / 1000);
+      if (s.lockLatencyMs !== null) lockLatency.observe(s.lockLatencyMs / 1000);
+    },
+    observeRequest(method, route, status, seconds) {
+      requests.observe({ method, route, status: String(status) }, seconds);
+    },
+  };
+}

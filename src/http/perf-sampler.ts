@@ -1,0 +1,130 @@
+/**
+ * Samples what the performance panel and /metrics show, every few seconds: DB read latency, lock
+ * wait, DB/WAL file size, the fleet's summed RSS/CPU, and per-agent heartbeat age/latency/RSS/CPU
+ * (ring buffers in memory; history is lost on restart, the fleet's perf store keeps the long view).
+ */
+import { stat } from "node:fs/promises";
+import type { Clock } from "../clock/index.js";
+import type { Logger } from "../logging/index.js";
+import type { StateStore } from "../storage/index.js";
+import { extrasOf } from "./store-internals.js";
+
+export interface PerfSample {
+  at: number;
+  dbLatencyMs: number;
+  lockLatencyMs: number | null;
+  dbBytes: number | null;
+  walBytes: number | null;
+  agents: number;
+  rssBytes: number;
+  cpuPercent: number;
+}
+
+/** [at, heartbeat age ms, heartbeat latency ms, rss bytes, cpu %] */
+export type AgentSample = [number, number, number | null, number | null, number | null];
+
+export interface PerfSamplerOptions {
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  intervalMs: number;
+  /** Points kept for the fleet and per agent. @defaultValue 360 / 60 */
+  keep?: number;
+  keepPerAgent?: number;
+  /** Agents beyond this many get no per-agent history (memory bound). @defaultValue 2000 */
+  maxTrackedAgents?: number;
+  /** Called with each sample (metrics histograms). */
+  onSample?: (s: PerfSample) => void;
+}
+
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return null;
+  }
+}
+
+export class PerfSampler {
+  private readonly samples: PerfSample[] = [];
+  private readonly perAgent = new Map<string, AgentSample[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(private readonly opts: PerfSamplerOptions) {}
+
+  start(): void {
+    if (this.timer) return;
+    void this.sampleNow();
+    this.timer = setInterval(() => void this.sampleNow(), this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  recent(): PerfSample[] {
+    return [...this.samples];
+  }
+
+  agentSamples(name: string): AgentSample[] {
+    return [...(this.perAgent.get(name) ?? [])];
+  }
+
+  /** Takes one sample (skipped if the previous one is still running). */
+  async sampleNow(): Promise<PerfSample | undefined> {
+    if (this.busy) return undefined;
+    this.busy = true;
+    const { store, clock } = this.opts;
+    try {
+      const extras = extrasOf(store);
+      let t = performance.now();
+      const agents = await store.getRegisteredAgents();
+      const dbLatencyMs = performance.now() - t;
+      let lockLatencyMs: number | null = null;
+      if (extras.lock) {
+        t = performance.now();
+        await extras.lock.run(() => undefined);
+        lockLatencyMs = performance.now() - t;
+      }
+      const at = clock.now();
+      let rssBytes = 0;
+      let cpuPercent = 0;
+      const live = new Set<string>();
+      for (const a of agents) {
+        if (a.state === "stopped" || a.state === "failed") continue;
+        rssBytes += a.rssBytes ?? 0;
+        cpuPercent += a.cpuPercent ?? 0;
+      }
+      for (const a of agents.slice(0, this.opts.maxTrackedAgents ?? 2000)) {
+        live.add(a.name);
+        let ring = this.perAgent.get(a.name);
+        if (!ring) this.perAgent.set(a.name, (ring = []));
+        ring.push([at, Math.max(0, at - a.lastHeartbeat), a.heartbeatLatencyMs, a.rssBytes, a.cpuPercent]);
+        if (ring.length > (this.opts.keepPerAgent ?? 60)) ring.shift();
+      }
+      for (const name of this.perAgent.keys()) if (!live.has(name)) this.perAgent.delete(name);
+      const sample: PerfSample = {
+        at,
+        dbLatencyMs: +dbLatencyMs.toFixed(3),
+        lockLatencyMs: lockLatencyMs === null ? null : +lockLatencyMs.toFixed(3),
+        dbBytes: extras.path ? await sizeOf(extras.path) : null,
+        walBytes: extras.path ? await sizeOf(`${extras.path}-wal`) : null,
+        agents: agents.length,
+        rssBytes,
+        cpuPercent: +cpuPercent.toFixed(2),
+      };
+      this.samples.push(sample);
+      if (this.samples.length > (this.opts.keep ?? 360)) this.samples.shift();
+      this.opts.onSample?.(sample);
+      return sample;
+    } catch (e) {
+      this.opts.logger.warn(`perf sample failed: ${(e as Error).message}`);
+      return undefined;
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Read routes: `GET /api/agents` (AgentView objects, the same as `bg-agents status --json`; optional
+ * state filter, name search, sort and paging with the total in `X-Total-Count`), `GET /api/agents/:name`
+ * (view + transitions, errors, sampled history), `GET /api/agents/:name/logs`, `GET /api/summary`.
+ */
+import { AgentNotFoundError } from "../../errors/index.js";
+import { toAgentView, toSummaryView } from "../../views/agent-view.js";
+import { queryAgents } from "../agent-query.js";
+import type { RoutePlugin } from "../context.js";
+import { parseOr400 } from "../errors.js";
+import { tailAgentLog } from "../log-tail.js";
+import { listQuery, logsQuery, nameParams } from "../schemas.js";
+
+export const agentRoutes: RoutePlugin = (app, ctx) => {
+  app.get("/api/agents", async (req, reply) => {
+    const q = parseOr400(listQuery, req.query, "query");
+    const { total, views } = await queryAgents(ctx.store, q, ctx.clock.now());
+    reply.header("x-total-count", String(total));
+    return views;
+  });
+
+  app.get("/api/summary", async () => toSummaryView(await ctx.store.summary()));
+
+  /** What the page needs to know about the server's settings (no secrets). */
+  app.get("/api/settings", async () => ({
+    staleThresholdMs: ctx.config.staleThresholdMs,
+    heartbeatIntervalMs: ctx.config.heartbeatIntervalMs,
+    tokenRequired: ctx.config.apiToken !== undefined,
+  }));
+
+  app.get("/api/agents/:name", async (req) => {
+    const { name } = parseOr400(nameParams, req.params, "agent name");
+    const record = await ctx.store.getAgent(name);
+    if (!record) throw new AgentNotFoundError(name);
+    const now = ctx.clock.now();
+    // the transition list is oldest-first: take the last day, keep the newest 100
+    const transitions = (await ctx.store.getTransitions({ agent: name, since: now - 86_400_000, limit: 5000 })).slice(-100);
+    return {
+      agent: toAgentView(record, now),
+      staleThresholdMs: ctx.config.staleThresholdMs,
+      transitions: transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
+      errors: (await ctx.store.getErrors({ agent: name, limit: 20 })).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      /** [at ms, heartbeat age ms, heartbeat latency ms, rss bytes, cpu %] sampled by the server */
+      samples: ctx.perf.agentSamples(name),
+    };
+  });
+
+  app.get("/api/agents/:name/logs", async (req) => {
+    const { name } = parseOr400(nameParams, req.params, "agent name");
+    const { lines } = parseOr400(logsQuery, req.query, "query");
+    return tailAgentLog(ctx.config.logDir, name, lines ?? 100);
+  });
+};

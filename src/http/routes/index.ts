@@ -1,0 +1,23 @@
+/** Every route module of the dashboard/API server, registered in this order. Add a module with one line. */
+import type { RoutePlugin } from "../context.js";
+import { adminRoutes } from "./admin.js";
+import { agentRoutes } from "./agents.js";
+import { eventRoutes } from "./events.js";
+import { healthRoutes } from "./health.js";
+import { metricsRoutes } from "./metrics.js";
+import { pageRoutes } from "./page.js";
+import { perfRoutes } from "./perf.js";
+import { pushRoutes } from "./push.js";
+import { tracesRoutes } from "./traces.js";
+
+export const ROUTES: RoutePlugin[] = [
+  pageRoutes,
+  agentRoutes,
+  pushRoutes,
+  adminRoutes,
+  eventRoutes,
+  perfRoutes,
+  metricsRoutes,
+  healthRoutes,
+  tracesRoutes,
+];

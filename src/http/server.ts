@@ -1,0 +1,106 @@
+/**
+ * The dashboard/API server (fastify): `startServer({ store, config, logger })` binds
+ * DASHBOARD_HOST:DASHBOARD_PORT (127.0.0.1:8501 by default), refuses a non-loopback address
+ * without API_TOKEN, and returns its URL and a `close()`. Routes live in ./routes.
+ */
+import Fastify, { type FastifyInstance } from "fastify";
+import { systemClock, type Clock } from "../clock/index.js";
+import type { Config } from "../config/index.js";
+import type { Logger } from "../logging/index.js";
+import type { StateStore } from "../storage/index.js";
+import type { ServerContext } from "./context.js";
+import { installErrorHandler } from "./errors.js";
+import { LiveUpdates } from "./live-updates.js";
+import { createMetrics } from "./metrics.js";
+import { PerfSampler } from "./perf-sampler.js";
+import { ROUTES } from "./routes/index.js";
+import { assertSafeBind, isLoopbackHost, originHook, tokenHook } from "./safety.js";
+
+export interface StartServerOptions {
+  store: StateStore;
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Override config.dashboardHost / dashboardPort (0 = any free port). */
+  host?: string;
+  port?: number;
+  /** The agent /healthz watches. @defaultValue config.agentName */
+  monitorName?: string;
+  /** How often live updates look for changes. @defaultValue 1000 */
+  livePollMs?: number;
+  /** How often the performance panel samples. @defaultValue the heartbeat interval, within 1-10 s */
+  sampleIntervalMs?: number;
+  /** Largest request body accepted, in bytes. @defaultValue 16384 */
+  bodyLimit?: number;
+}
+
+export interface RunningServer {
+  /** e.g. "http://127.0.0.1:8501" */
+  url: string;
+  host: string;
+  port: number;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? opts.config.dashboardHost;
+  const port = opts.port ?? opts.config.dashboardPort;
+  assertSafeBind(host, opts.config.apiToken);
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger.child({ module: "http" });
+  const bodyLimit = opts.bodyLimit ?? 16 * 1024;
+  const monitorName = opts.monitorName ?? opts.config.agentName;
+
+  const metrics = createMetrics(opts.store, clock, monitorName);
+  const perf = new PerfSampler({
+    store: opts.store, clock, logger,
+    intervalMs: opts.sampleIntervalMs ?? Math.min(10_000, Math.max(1000, opts.config.heartbeatIntervalMs)),
+    onSample: (s) => metrics.observeSample(s),
+  });
+  const live = new LiveUpdates(opts.store, logger, opts.livePollMs ?? 1000);
+  const ctx: ServerContext = {
+    store: opts.store, config: opts.config, logger, clock, monitorName, live, perf, metrics,
+    requireToken: tokenHook(opts.config.apiToken),
+  };
+
+  const app = Fastify({ logger: false, bodyLimit, routerOptions: { maxParamLength: 1024 }, forceCloseConnections: true });
+  installErrorHandler(app, logger, bodyLimit);
+  app.removeContentTypeParser("text/plain"); // only JSON bodies; anything else is 415
+  app.addHook("onRequest", originHook(isLoopbackHost(host)));
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unknown";
+    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    logger.debug(`${req.method} ${req.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff");
+    return payload;
+  });
+  for (const plugin of ROUTES) await plugin(app, ctx);
+
+  try {
+    await app.listen({ host, port });
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  perf.start();
+  const addr = app.server.address();
+  const boundPort = typeof addr === "object" && addr ? addr.port : port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
+  logger.info(`dashboard listening on ${url}${opts.config.apiToken ? " (API token required for changes)" : ""}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url, host, port: boundPort, app,
+    close() {
+      closing ??= (async () => {
+        perf.stop();
+        live.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/** SQLite FleetStore: system state key/values and bulk removal of agent records. */
+import type { FleetStore } from "../fleet-types.js";
+import { SCHEMA_VERSION, schemaVersion as schemaVersionOf } from "./migrations.js";
+import type { Db } from "./open.js";
+
+/** The bits of SharedState the fleet and perf stores use (avoids an import cycle). */
+export interface StoreCore {
+  readonly db: Db;
+  write<T>(fn: () => T): Promise<T>;
+  readonly clock: { now(): number };
+}
+
+export class SqliteFleetStore implements FleetStore {
+  constructor(private readonly core: StoreCore) {}
+
+  async setSystemState(key: string, value: unknown): Promise<void> {
+    const json = JSON.stringify(value ?? null);
+    await this.core.write(() =>
+      this.core.db.prepare(`INSERT INTO system_state(key, value, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`).run(key, json, this.core.clock.now()),
+    );
+  }
+
+  async getSystemState<T = unknown>(key: string): Promise<T | undefined> {
+    const row = this.core.db.prepare(`SELECT value FROM system_state WHERE key = ?`).get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  async ensureRegistered(names: string[], reason: string): Promise<string[]> {
+    const { db, clock } = this.core;
+    return this.core.write(() => {
+      const now = clock.now();
+      const insert = db.prepare(`INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat)
+        VALUES (?, 'stopped', ?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING`);
+      return names.filter((n) => insert.run(n, reason, now, now, now, now).changes > 0);
+    });
+  }
+
+  async checkDatabase(): Promise<{ ok: boolean; problems: string[]; schemaVersion: number; expectedVersion: number }> {
+    const rows = this.core.db.pragma("quick_check(5)") as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((r) => r !== "ok");
+    const schemaVersion = schemaVersionOf(this.core.db);
+    return { ok: problems.length === 0 && schemaVersion === SCHEMA_VERSION, problems, schemaVersion, expectedVersion: SCHEMA_VERSION };
+  }
+
+  async removeAgents(names: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const { db } = this.core;
+    return this.core.write(() => {
+      const removed: string[] = [];
+      const del = db.prepare(`DELETE FROM agents WHERE name = ?`);
+      const history = db.prepare(`DELETE FROM agent_transitions WHERE agent = ?`);
+      const errors = db.prepare(`DELETE FROM agent_errors WHERE agent = ?`);
+      for (const name of names) {
+        if (del.run(name).changes > 0) removed.push(name);
+        history.run(name);
+        errors.run(name);
+      }
+      return removed;
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Which agents the supervisor runs: the three system agents (each a graph module run by the agent
+ * runtime), demo workers with `--demo`, and any extra `NAME=PATH` given on the command line.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ValidationError } from "../errors/index.js";
+import { assertAgentName } from "../storage/index.js";
+
+export interface AgentSpec {
+  name: string;
+  /** "graph": a module exporting buildGraph, run by src/agents/runtime/agent-main; "script": a Node program (e.g. using AgentClient). */
+  kind: "graph" | "script";
+  /** Absolute path of the module. */
+  module: string;
+  env?: Record<string, string>;
+}
+
+/** The package root, from src/supervisor/ (tsx) or dist/src/supervisor/ (built). */
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+export const PACKAGE_ROOT = resolve(HERE, "..", "..");
+const at = (rel: string) => resolve(PACKAGE_ROOT, rel + EXT);
+
+export const AGENT_MAIN = at("src/agents/runtime/agent-main");
+export const DEMO_WORKER = at("src/supervisor/demo-worker");
+
+export const MONITOR_NAME = "HeartbeatHealthAgent";
+export const INITIALIZER_NAME = "SystemInitializer";
+
+export function systemAgents(): AgentSpec[] {
+  return [
+    { name: MONITOR_NAME, kind: "graph", module: at("graphs/heartbeat-health") },
+    { name: "PerformanceMonitorAgent", kind: "graph", module: at("graphs/performance-monitor") },
+    { name: "LangSmithBridgeAgent", kind: "graph", module: at("graphs/langsmith-bridge") },
+  ];
+}
+
+/** Three demo workers; the third dies now and then so healing is visible. */
+export function demoAgents(): AgentSpec[] {
+  return [
+    { name: "DemoWorker-1", kind: "script", module: DEMO_WORKER },
+    { name: "DemoWorker-2", kind: "script", module: DEMO_WORKER },
+    { name: "DemoWorker-flaky", kind: "script", module: DEMO_WORKER, env: { DEMO_DIE_AFTER: "8-25" } },
+  ];
+}
+
+/** Parses `NAME=PATH` (a CLI flag value) into a spec of `kind`. */
+export function parseAgentFlag(value: string, kind: AgentSpec["kind"]): AgentSpec {
+  const eq = value.indexOf("=");
+  if (eq <= 0 || eq === value.length - 1) throw new ValidationError(`Expected NAME=PATH (e.g. MyAgent=./graphs/my-agent.ts); got "${value}"`);
+  const name = value.slice(0, eq);
+  assertAgentName(name);
+  const path = value.slice(eq + 1);
+  return { name, kind, module: isAbsolute(path) ? path : resolve(process.cwd(), path) };
+}

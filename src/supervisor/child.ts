@@ -1,0 +1,69 @@
+/**
+ * One agent process: spawned with an IPC channel (so it exits when the supervisor dies), its
+ * stdout/stderr passed through, TypeScript entries run through tsx.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+import type { Config } from "../config/index.js";
+import { AGENT_MAIN, type AgentSpec } from "./agent-specs.js";
+
+export interface AgentChild {
+  spec: AgentSpec;
+  proc: ChildProcess;
+  pid: number;
+  startedAt: number;
+  /** When the supervisor first saw it `active` under this pid: a stable run is counted from here. */
+  activeAt?: number;
+  /** Resolves with the exit code/signal once the process is gone. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Why the supervisor is stopping it (stale, restart request); used in the next transition's reason. */
+  stopReason?: string;
+  /** Restart at once when it exits (a person asked). */
+  restartNow?: boolean;
+}
+
+let tsxLoader: string | undefined;
+function loaderArgs(entry: string): string[] {
+  if (!entry.endsWith(".ts")) return [];
+  tsxLoader ??= import.meta.resolve("tsx");
+  return ["--import", tsxLoader];
+}
+
+export function spawnAgent(spec: AgentSpec, config: Config, now: number): AgentChild {
+  const entry = spec.kind === "graph" ? AGENT_MAIN : spec.module;
+  const proc = spawn(process.execPath, [...loaderArgs(entry), entry], {
+    env: {
+      ...process.env,
+      ...spec.env,
+      AGENT_NAME: spec.name,
+      DATABASE_PATH: resolve(config.databasePath),
+      LOG_DIR: resolve(config.logDir),
+      BG_AGENT_MODULE: spec.module,
+      BG_SUPERVISOR_PID: String(process.pid),
+    },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  if (proc.pid === undefined) throw new Error(`could not start ${spec.name} (${entry})`);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+    proc.once("exit", (code, signal) => done({ code, signal }));
+  });
+  // the IPC channel is only a lifeline: never let it keep the supervisor's event loop alive
+  proc.channel?.unref();
+  return { spec, proc, pid: proc.pid, startedAt: now, exited };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+export async function stopAgent(child: AgentChild, graceMs: number): Promise<void> {
+  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  child.proc.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((done) => {
+    timer = setTimeout(() => {
+      child.proc.kill("SIGKILL");
+      done();
+    }, graceMs);
+  });
+  await Promise.race([child.exited, killed]);
+  clearTimeout(timer);
+  await child.exited;
+}

@@ -1,0 +1,73 @@
+/**
+ * Runs the supervisor in this process until SIGINT/SIGTERM: one supervisor per database
+ * (InstanceLock), then SystemInitializer, agents, healing. Exit 0 after a clean stop,
+ * 2 on bad config/database or another supervisor running, 1 on an unexpected failure.
+ */
+import { loadConfig } from "../config/index.js";
+import { isBgAgentsError, isConfigError } from "../errors/index.js";
+import { startServer, type RunningServer } from "../http/index.js";
+import { closeLogger, createLogger } from "../logging/index.js";
+import { SharedState } from "../storage/index.js";
+import { describeTracing, tracingSettings } from "../tracing/index.js";
+import { demoAgents, systemAgents, type AgentSpec } from "./agent-specs.js";
+import { InstanceLock } from "./instance-lock.js";
+import { Supervisor } from "./supervisor.js";
+
+export interface RunSupervisorOptions {
+  demo?: boolean;
+  /** Extra agents to run besides the system agents. */
+  extra?: AgentSpec[];
+  /** Serve the dashboard/API on DASHBOARD_HOST:DASHBOARD_PORT. @defaultValue true */
+  dashboard?: boolean;
+}
+
+export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<number> {
+  const config = loadConfig();
+  const lock = InstanceLock.acquire(config.databasePath);
+  const logger = createLogger({ agentName: "supervisor", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
+  const log = logger.child({ module: "main" });
+  let store: SharedState | undefined;
+  let server: RunningServer | undefined;
+  try {
+    store = await SharedState.fromConfig(config);
+    const agents = [...systemAgents(), ...(opts.demo ? demoAgents() : []), ...(opts.extra ?? [])];
+    const supervisor = new Supervisor({ config, store, logger, agents });
+    let stopping: Promise<void> | undefined;
+    const stop = (signal: string) => {
+      stopping ??= supervisor.stop(`${signal} received`);
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    log.info(describeTracing(tracingSettings()));
+    log.info(`supervising ${agents.map((a) => a.name).join(", ")} on ${config.databasePath} ` +
+      `(heartbeat ${config.heartbeatIntervalMs / 1000}s, stale after ${config.staleThresholdMs / 1000}s)`);
+    await supervisor.start();
+    if (opts.dashboard !== false) server = await startDashboard(store, config, logger);
+    await supervisor.wait();
+    await stopping;
+    log.info("supervisor stopped");
+    return 0;
+  } catch (e) {
+    log.error(isBgAgentsError(e) ? (e as Error).message : ((e as Error)?.stack ?? String(e)));
+    return isBgAgentsError(e) ? 2 : 1;
+  } finally {
+    await server?.close();
+    await store?.close();
+    lock.release();
+    await closeLogger(logger);
+  }
+}
+
+/** The dashboard is a window on the fleet, not part of it: a taken port is logged, the fleet runs on. */
+async function startDashboard(store: SharedState, config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>): Promise<RunningServer | undefined> {
+  const log = logger.child({ module: "main" });
+  try {
+    const server = await startServer({ store, config, logger });
+    log.info(`dashboard on ${server.url}`);
+    return server;
+  } catch (e) {
+    if (isConfigError(e)) throw e; // unsafe bind (non-loopback without API_TOKEN): refuse to start
+    log.error(`dashboard not started: ${(e as Error).message}. Set DASHBOARD_PORT to a free port, or run with --no-dashboard.`);
+    return undefined;
+  }
+}

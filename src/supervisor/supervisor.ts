@@ -1,0 +1,318 @@
+/**
+ * The supervisor (`bg-agents start`): runs the SystemInitializer, starts every agent as its own
+ * process, and heals the fleet (the seed's Phase 1). An agent whose process exits, or that the
+ * HeartbeatHealthAgent marks stale, is restarted with backoff and a budget (see RestartPolicy);
+ * stale evidence is ignored while the monitor or the database is suspect (see assessFleet).
+ * Restart requests from the API/CLI (`store.pendingRestarts()`) are served on every tick.
+ * The supervisor process itself heartbeats as SystemInitializer from its tick loop.
+ */
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { buildGraph as buildInitializer } from "../../graphs/system-initializer.js";
+import type { AgentContext } from "../agents/context.js";
+import { sendHeartbeat } from "../agents/runtime/lifecycle.js";
+import { invokeConfig } from "../agents/runtime/invoke-config.js";
+import { systemClock, type Clock } from "../clock/index.js";
+import type { Config } from "../config/index.js";
+import type { Logger } from "../logging/index.js";
+import { SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
+import { VERSION } from "../version.js";
+import { INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
+import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
+import { killOrphans, type SupervisorRecord } from "./leftovers.js";
+import { assessFleet, COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
+import { RestartPolicy } from "./restart-policy.js";
+
+export interface SupervisorOptions {
+  config: Config;
+  store: StateStore;
+  logger: Logger;
+  agents: AgentSpec[];
+  clock?: Clock;
+  /** How long a stopping agent gets before SIGKILL. @defaultValue 10 s */
+  stopGraceMs?: number;
+}
+
+
+export class Supervisor {
+  private readonly config: Config;
+  private readonly store: StateStore;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly specs: Map<string, AgentSpec>;
+  private readonly policy: RestartPolicy;
+  private readonly children = new Map<string, AgentChild>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly gaveUp = new Set<string>();
+  private readonly unservable = new Set<string>();
+  private readonly controller = new AbortController();
+  private readonly ctx: AgentContext;
+  private stopping = false;
+  private heartbeatStartedAt: number | undefined;
+  private lastHeartbeatMs = 0;
+  private lastHeartbeatAt = 0;
+  private suspicion: string | undefined;
+  /** Stale evidence is ignored until then: the backlog of a stall clears first. */
+  private quietUntil = 0;
+  private loop: Promise<void> | undefined;
+  private readonly startedAt: number;
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.config = o.config;
+    this.store = o.store;
+    this.clock = o.clock ?? systemClock;
+    this.log = o.logger.child({ module: "supervisor" });
+    this.startedAt = this.clock.now();
+    this.specs = new Map(o.agents.map((a) => [a.name, a]));
+    const c = o.config;
+    this.policy = new RestartPolicy({
+      budget: c.restartBudget ?? 5,
+      windowMs: c.restartWindowMs ?? 600_000,
+      baseMs: Math.min(1000, c.heartbeatIntervalMs),
+      factor: c.backoffFactor,
+      maxMs: c.restartBackoffMaxMs ?? 60_000,
+      stableAfterMs: Math.max(10 * c.heartbeatIntervalMs, 2 * c.staleThresholdMs),
+    });
+    this.ctx = {
+      agentName: INITIALIZER_NAME, config: c, store: o.store, clock: this.clock, logger: o.logger,
+      signal: this.controller.signal, sessionId: randomUUID(), version: VERSION,
+    };
+  }
+
+  get tickMs(): number {
+    return Math.min(1000, this.config.heartbeatIntervalMs);
+  }
+
+  /** Kills agent processes a SIGKILLed previous supervisor left running, runs the SystemInitializer, starts the agents. */
+  async start(): Promise<void> {
+    await this.killOrphans();
+    const graph = buildInitializer();
+    await graph.invoke(
+      { agents: [...this.specs.keys()], maxCycles: 1, sessionId: this.ctx.sessionId },
+      invokeConfig({ ctx: this.ctx, threadId: `initializer:${this.ctx.sessionId}` }) as never,
+    );
+    for (const spec of this.specs.values()) this.startAgent(spec, "starting");
+    this.loop = this.run();
+  }
+
+  /** Resolves when the supervision loop ends (after stop()). */
+  wait(): Promise<void> {
+    return this.loop ?? Promise.resolve();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.tick();
+      } catch (e) {
+        this.log.error(`supervision tick failed: ${(e as Error).message}`);
+      }
+      await this.clock.sleep(this.tickMs, this.controller.signal);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    this.heartbeat();
+    const now = this.clock.now();
+    const dbWriteMs = this.heartbeatStartedAt !== undefined ? now - this.heartbeatStartedAt : this.lastHeartbeatMs;
+    // only our own agents are read row by row; the rest of the fleet as counts
+    const own = new Map<string, AgentRecord>();
+    for (const name of this.specs.keys()) {
+      const a = await this.store.getAgent(name);
+      if (a) own.set(name, a);
+    }
+    const restarting = new Set([...this.specs.keys()].filter((n) => {
+      const child = this.children.get(n);
+      return !child || child.pid !== own.get(n)?.pid;
+    }));
+    for (const [name, a] of own) {
+      const child = this.children.get(name);
+      if (child && child.activeAt === undefined && a.state === "active" && a.pid === child.pid) child.activeAt = now;
+    }
+    const verdict = assessFleet({
+      now,
+      fleet: await this.countFleet(now, own, restarting),
+      monitor: own.get(MONITOR_NAME),
+      monitorRestarting: restarting.has(MONITOR_NAME),
+      staleThresholdMs: this.config.staleThresholdMs,
+      dbWriteMs,
+    });
+    if (verdict.suspect) {
+      if (!this.suspicion) this.log.warn(verdict.suspect);
+      this.suspicion = verdict.suspect;
+      this.quietUntil = now + 2 * this.config.staleThresholdMs + 2 * this.config.heartbeatIntervalMs;
+    } else if (this.suspicion) {
+      this.log.info("monitor and database healthy again; stale agents will be restarted after a quiet period");
+      this.suspicion = undefined;
+    }
+    await this.serveRequests();
+    if (verdict.monitorHung) this.restartHung(MONITOR_NAME, "the monitor stopped heartbeating while the database answers");
+    if (verdict.suspect || now < this.quietUntil) return;
+    for (const [name, a] of own) {
+      if (a.state !== "stale") continue;
+      const child = this.children.get(name);
+      // only a child that registered itself (same pid) and had time to start is judged by stale marks
+      if (!child || child.pid !== a.pid || now - child.startedAt < this.config.staleThresholdMs) continue;
+      this.restartHung(name, `stale: ${a.stateReason ?? "no heartbeat"}`);
+    }
+  }
+
+  /** The fleet minus the monitor and the agents being restarted, from two aggregate queries. */
+  private async countFleet(now: number, own: Map<string, AgentRecord>, restarting: Set<string>): Promise<FleetCounts> {
+    const silentAfter = silentAfterMs(this.config.staleThresholdMs, this.config.heartbeatIntervalMs);
+    const { byState } = await this.store.summary();
+    const oldLive = (await this.store.findStaleAgents(silentAfter, 1)).count;
+    const c: FleetCounts = { counted: COUNTED_STATES.reduce((n, s) => n + (byState[s as AgentState] ?? 0), 0), stale: byState.stale, silent: byState.stale + oldLive };
+    for (const name of new Set([MONITOR_NAME, ...restarting])) {
+      const a = own.get(name);
+      if (!a || !COUNTED_STATES.includes(a.state)) continue;
+      c.counted--;
+      if (a.state === "stale") (c.stale--, c.silent--);
+      else if (now - a.lastHeartbeat > silentAfter) c.silent--;
+    }
+    return c;
+  }
+
+  /** The supervisor's own heartbeat (as SystemInitializer), also its probe of the database's write path. */
+  private heartbeat(): void {
+    // one write per HEARTBEAT_INTERVAL; a write still in flight is measured on every tick
+    const started = this.clock.now();
+    if (this.heartbeatStartedAt !== undefined || started - this.lastHeartbeatAt < this.config.heartbeatIntervalMs) return;
+    this.heartbeatStartedAt = started;
+    this.lastHeartbeatAt = started;
+    sendHeartbeat(this.ctx)
+      .catch((e: unknown) => this.log.warn(`supervisor heartbeat failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.lastHeartbeatMs = this.clock.now() - started;
+        this.heartbeatStartedAt = undefined;
+      });
+  }
+
+  private async serveRequests(): Promise<void> {
+    for (const name of await this.store.pendingRestarts()) {
+      const spec = this.specs.get(name);
+      if (!spec) {
+        if (!this.unservable.has(name)) this.log.warn(`restart of ${name} requested, but this supervisor did not start it; ignoring`);
+        this.unservable.add(name);
+        continue;
+      }
+      const child = this.children.get(name);
+      this.policy.reset(name);
+      this.gaveUp.delete(name);
+      if (child) {
+        if (child.restartNow) continue; // already on its way
+        child.restartNow = true;
+        child.stopReason = "restart requested";
+        this.log.info(`restart of ${name} requested: stopping pid ${child.pid}`);
+        void stopAgent(child, this.o.stopGraceMs ?? 10_000);
+      } else {
+        clearTimeout(this.timers.get(name));
+        this.timers.delete(name);
+        this.log.info(`restart of ${name} requested: starting it`);
+        this.startAgent(spec, "restart requested", true);
+      }
+    }
+  }
+
+  /** Kills a live-but-silent agent; its exit handler restarts it. */
+  private restartHung(name: string, why: string): void {
+    const child = this.children.get(name);
+    if (!child || child.stopReason) return;
+    child.stopReason = why;
+    this.log.warn(`${name} (pid ${child.pid}) ${why}: killing it for a restart`);
+    void stopAgent(child, Math.min(2000, this.config.staleThresholdMs));
+  }
+
+  private startAgent(spec: AgentSpec, why: string, counted = false): void {
+    if (this.stopping) return;
+    let child: AgentChild;
+    try {
+      child = spawnAgent(spec, this.config, this.clock.now());
+    } catch (e) {
+      this.log.error(`could not start ${spec.name}: ${(e as Error).message}`);
+      void this.onExit(spec, this.clock.now(), { code: null, signal: null }, `could not start: ${(e as Error).message}`);
+      return;
+    }
+    this.children.set(spec.name, child);
+    this.log.info(`${spec.name} started (pid ${child.pid}; ${why})`);
+    if (counted) void this.quietly(() => this.store.noteRestart(spec.name));
+    void this.saveRecord();
+    void child.exited.then((how) => {
+      if (this.children.get(spec.name) === child) this.children.delete(spec.name);
+      if (this.stopping) return;
+      if (child.restartNow) {
+        this.startAgent(spec, "restart requested", true);
+        return;
+      }
+      const exitText = how.signal ? `signal ${how.signal}` : `code ${how.code}`;
+      // a run that never became active is not stable, however long its start-up took
+      return this.onExit(spec, child.activeAt ?? this.clock.now(), how, child.stopReason ?? `process ${child.pid} exited (${exitText})`);
+    });
+  }
+
+  private async onExit(spec: AgentSpec, activeSince: number, _how: unknown, why: string): Promise<void> {
+    const now = this.clock.now();
+    const d = this.policy.next(spec.name, now, activeSince);
+    if (d.action === "give-up") {
+      this.gaveUp.add(spec.name);
+      const reason = `${why}; restart budget spent (${d.inWindow} restarts within ${(this.policy.opts.windowMs / 1000).toFixed(0)}s): ` +
+        `not restarting until asked (bg-agents restart ${spec.name})`;
+      this.log.error(`${spec.name}: ${reason}`);
+      await this.quietly(() => this.store.updateAgentState(spec.name, "failed", reason));
+      return;
+    }
+    const reason = `${why}; restart ${d.attempt} in ${d.delayMs} ms (${d.inWindow} of ${this.policy.opts.budget} in window)`;
+    this.log.warn(`${spec.name}: ${reason}`);
+    await this.quietly(() => this.store.updateAgentState(spec.name, "recovering", reason));
+    if (this.stopping) return;
+    this.timers.set(spec.name, setTimeout(() => {
+      this.timers.delete(spec.name);
+      this.startAgent(spec, `restart ${d.attempt} after ${why}`, true);
+    }, d.delayMs));
+  }
+
+  /** Stops every agent (SIGTERM, SIGKILL after the grace), marks them and itself stopped. */
+  async stop(why = "shutdown requested"): Promise<void> {
+    if (this.stopping) return this.loop;
+    this.stopping = true;
+    this.controller.abort();
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.log.info(`${why}: stopping ${this.children.size} agent(s)`);
+    await Promise.all([...this.children.values()].map((c) => stopAgent(c, this.o.stopGraceMs ?? 10_000)));
+    for (const name of this.specs.keys()) {
+      const a = await this.store.getAgent(name);
+      if (a && a.state !== "stopped" && a.state !== "failed") await this.quietly(() => this.store.updateAgentState(name, "stopped", `supervisor: ${why}`));
+    }
+    await this.quietly(() => this.store.updateAgentState(INITIALIZER_NAME, "stopped", why));
+    this.children.clear();
+    await this.saveRecord();
+    await this.loop;
+  }
+
+  /** The running children, for tests and the CLI. */
+  pids(): Record<string, number> {
+    return Object.fromEntries([...this.children].map(([n, c]) => [n, c.pid]));
+  }
+
+  private async saveRecord(): Promise<void> {
+    const record: SupervisorRecord = {
+      pid: process.pid, host: hostname(), startedAt: this.startedAt, agents: [...this.specs.keys()],
+      children: [...this.children.values()].map((c) => ({ name: c.spec.name, pid: c.pid })),
+    };
+    await this.quietly(() => this.store.fleet.setSystemState(SYSTEM_KEYS.supervisor, record));
+  }
+
+  private async killOrphans(): Promise<void> {
+    const prev = await this.store.fleet.getSystemState<SupervisorRecord>(SYSTEM_KEYS.supervisor);
+    await killOrphans(prev, this.log, this.clock);
+  }
+
+  private async quietly(op: () => Promise<unknown>): Promise<void> {
+    try {
+      await op();
+    } catch (e) {
+      this.log.warn(`bookkeeping write failed: ${(e as Error).message}`);
+    }
+  }
+}

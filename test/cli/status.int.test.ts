@@ -1,0 +1,139 @@
+/**
+ * `bg-agents status` and `inspect` run as real processes against temp databases prepared through
+ * SharedState: exit codes, the table, --json against toAgentView, config from env/.env/flags.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { SharedState } from "../../src/storage/index.js";
+import { toAgentView, type AgentView } from "../../src/views/agent-view.js";
+import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
+import { ManualClock } from "../helpers/manual-clock.js";
+import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
+
+afterEach(async () => {
+  await killCliChildren();
+  removeTempDirs();
+});
+
+/** A database in a fresh dir; `clock` starts now (real time), so ages seen by the CLI are real. */
+async function prepare(fill: (s: SharedState, clock: ManualClock) => Promise<void>) {
+  const dir = makeTempDir("bga-cli-");
+  const path = join(dir, "state.db");
+  const clock = new ManualClock(Date.now());
+  const store = await SharedState.open({ path, clock });
+  try {
+    await fill(store, clock);
+    return { dir, path, records: await store.getRegisteredAgents() };
+  } finally {
+    await store.close();
+  }
+}
+
+describe("bg-agents status", () => {
+  it("exits 0 when every agent is active and --json agents are exactly toAgentView of the stored records", async () => {
+    const { dir, path, records } = await prepare(async (s) => {
+      for (const name of ["HeartbeatHealthAgent", "worker-a", "worker-b"]) {
+        await s.registerAgent(name, { pid: 4242, host: "box" });
+        await s.updateAgentState(name, "active", "started");
+        await s.updateHeartbeat(name, { rssBytes: 1000 });
+      }
+      await s.recordError("worker-b", "timeout talking to the API");
+    });
+    const r = await runCli(["status", "--json"], { cwd: dir, env: { DATABASE_PATH: path } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = parseJson<{ summary: { line: string; total: number }; agents: AgentView[]; overdue: string[] }>(r);
+    expect(out.summary.line).toBe("Active agents: 3/3");
+    expect(out.overdue).toEqual([]);
+    expect(out.agents.map((a) => a.name)).toEqual(["HeartbeatHealthAgent", "worker-a", "worker-b"]);
+    // the CLI's "now" is recoverable from its own output; with it, every view must match exactly
+    for (const view of out.agents) {
+      const now = Date.parse(view.lastHeartbeat) + view.lastHeartbeatAgeMs;
+      expect(view).toEqual(toAgentView(records.find((x) => x.name === view.name)!, now));
+    }
+
+    const human = await runCli(["status"], { cwd: dir, env: { DATABASE_PATH: path } });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^AGENT\s+STATE\s+UPTIME\s+LAST HEARTBEAT\s+PID@HOST\s+RESTARTS\s+ERRORS\s+LAST ERROR/);
+    expect(human.stdout).toMatch(/worker-b\s+Active\s+.*4242@box\s+0\s+1\s+timeout talking to the API/);
+    expect(human.stdout).toContain("Active agents: 3/3");
+    expect(human.stdout).not.toContain("\u001b["); // no colour when stdout is not a TTY
+  });
+
+  it("exits 1 with a stale agent or an overdue heartbeat, and says so", async () => {
+    const { dir, path } = await prepare(async (s, clock) => {
+      await s.registerAgent("gone");
+      await s.registerAgent("silent");
+      await s.updateAgentState("silent", "active");
+      clock.advance(-10 * 60_000); // heartbeat 10 min in the past, never marked (no monitor)
+      await s.updateHeartbeat("silent");
+      clock.advance(10 * 60_000);
+      await s.updateAgentState("gone", "stale", "no heartbeat for 300s");
+    });
+    const r = await runCli(["status"], { cwd: dir, env: { DATABASE_PATH: path } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/gone\s+Inactive \(stale\)/);
+    expect(r.stdout).toContain("Active agents: 1/2");
+    expect(r.stdout).toMatch(/silent\s+Active.*\(overdue\)/);
+    expect(r.stdout).toContain("bg-agents doctor");
+
+    const j = parseJson(await runCli(["status", "--json", "--state", "stale"], { cwd: dir, env: { DATABASE_PATH: path } }));
+    expect(j.agents.map((a: AgentView) => a.name)).toEqual(["gone"]);
+    expect(j.overdue).toEqual(["silent"]);
+    expect(j.summary.byState.stale).toBe(1);
+  });
+
+  it("reads DATABASE_PATH from .env, lets --db override it, and refuses a missing database without creating it", async () => {
+    const { dir, path } = await prepare(async (s) => {
+      await s.registerAgent("only");
+      await s.updateAgentState("only", "active");
+    });
+    writeFileSync(join(dir, ".env"), `DATABASE_PATH=${path}\n`);
+    const viaDotEnv = await runCli(["status", "--json"], { cwd: dir });
+    expect(viaDotEnv.code).toBe(0);
+    expect(parseJson(viaDotEnv).summary.line).toBe("Active agents: 1/1");
+
+    const missing = join(dir, "nope.db");
+    const r = await runCli(["status", "--db", missing], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`No state database at ${missing}`);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it("bad config: one line naming the variable, exit 2", async () => {
+    const dir = makeTempDir("bga-cli-");
+    const r = await runCli(["status"], { cwd: dir, env: { STALE_THRESHOLD: "soon" } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^bg-agents: STALE_THRESHOLD="soon" is invalid/);
+  });
+});
+
+describe("bg-agents inspect", () => {
+  it("prints the raw rows, recent transitions and errors, system_state and row counts (--json and text)", async () => {
+    const { dir, path } = await prepare(async (s) => {
+      await s.registerAgent("w1", { pid: 7 });
+      await s.updateAgentState("w1", "active", "up");
+      await s.recordError("w1", "disk full");
+      await s.registerAgent("w2");
+    });
+    const r = await runCli(["inspect", "--json", "--db", path], { cwd: dir });
+    expect(r.code).toBe(0);
+    const j = parseJson(r);
+    expect(j.tables).toMatchObject({ agents: 2, agent_transitions: 3, agent_errors: 1, system_state: 0 });
+    expect(j.agents.map((a: { name: string }) => a.name)).toEqual(["w1", "w2"]);
+    expect(j.agents[0]).toMatchObject({ name: "w1", state: "active", pid: 7, error_count: 1, last_error: "disk full" });
+    expect(j.transitions[0]).toMatchObject({ agent: "w2", from_state: null, to_state: "initializing" });
+    expect(j.errors).toEqual([expect.objectContaining({ agent: "w1", message: "disk full" })]);
+    expect(j.schemaVersion).toBe(j.expectedSchemaVersion);
+
+    const text = await runCli(["inspect", "--agent", "w1", "--db", path], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Agents \(1\)/);
+    expect(text.stdout).toMatch(/Recent transitions/);
+    expect(text.stdout).toMatch(/w1\s+initializing → active\s+up/);
+    expect(text.stdout).not.toMatch(/\bw2\b/);
+  });
+});

@@ -1,0 +1,19 @@
+/** The README config table and .env.example list every variable loadConfig reads, as generated. */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { envExample, withConfigTable } from "../src/config/docs.js";
+import { VARIABLES } from "../src/config/schema.js";
+
+describe("config docs", () => {
+  it("README's config table is current (run `npm run docs:config`)", () => {
+    const readme = readFileSync("README.md", "utf8");
+    expect(withConfigTable(readme)).toBe(readme);
+    for (const v of VARIABLES) expect(readme).toContain(`| \`${v.env}\` |`);
+  });
+
+  it(".env.example is current and names every variable", () => {
+    const text = readFileSync(".env.example", "utf8");
+    expect(text).toBe(envExample());
+    for (const v of VARIABLES) expect(text).toMatch(new RegExp(`^#? ?${v.env}=`, "m"));
+  });
+});

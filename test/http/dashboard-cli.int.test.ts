@@ -1,0 +1,55 @@
+/**
+ * `bg-agents dashboard` as a real process: serves the API on the given port until SIGTERM (exit 0),
+ * and refuses a non-loopback address without API_TOKEN (exit 2, message says what to do).
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/processes.js";
+import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
+
+const live = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const p of live) p.kill("SIGKILL");
+  live.clear();
+  removeTempDirs();
+});
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const dir = makeTempDir();
+  const proc = spawn(process.execPath, [join(REPO_ROOT, "bin/bg-agents.js"), ...args], {
+    cwd: dir,
+    env: { ...process.env, NODE_OPTIONS: "", API_TOKEN: "", DATABASE_PATH: join(dir, "state.db"), LOG_DIR: join(dir, "logs"), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(proc);
+  let stdout = "";
+  let stderr = "";
+  proc.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  proc.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
+  return { proc, exited, out: () => stdout, err: () => stderr };
+}
+
+describe("bg-agents dashboard", () => {
+  it("serves the API until SIGTERM and exits 0", async () => {
+    const c = cli(["dashboard", "--port", "0", "--json"]);
+    const deadline = Date.now() + 30_000;
+    while (!c.out().includes("\n")) {
+      if (Date.now() > deadline || c.proc.exitCode !== null) throw new Error(`no address printed; stderr: ${c.err()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { url } = JSON.parse(c.out()) as { url: string };
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(`${url}/api/summary`)).json()).toMatchObject({ total: 0, line: "Active agents: 0/0" });
+    expect((await fetch(url)).headers.get("content-type")).toMatch(/text\/html/);
+    c.proc.kill("SIGTERM");
+    expect(await c.exited).toBe(0);
+  });
+
+  it("refuses 0.0.0.0 without API_TOKEN with exit 2", async () => {
+    const c = cli(["dashboard", "--host", "0.0.0.0", "--port", "0"]);
+    expect(await c.exited).toBe(2);
+    expect(c.err()).toMatch(/Refusing to bind .*0\.0\.0\.0.*API_TOKEN/);
+  });
+});
