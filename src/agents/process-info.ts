@@ -21,7 +21,7 @@ function cpuPercentSinceLastCall(): number {
 /** p99 event-loop delay since the previous call, in ms. */
 function eventLoopLagMs(): number {
   if (!loopDelay) {
-    loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay = monitorEventLoopDelay({ resolution: 100 }) // a coarser timer keeps an idle agent idle;
     loopDelay.enable();
     return 0;
   }

@@ -12,7 +12,9 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
-      if (signal?.aborted || ms <= 0) return resolve();
+      if (signal?.aborted) return resolve();
+      // even a zero wait yields to the event loop, so a loop of cycles never starves timers and signals
+      if (ms <= 0) return void setImmediate(resolve);
       const onAbort = () => {
         clearTimeout(timer);
         resolve();

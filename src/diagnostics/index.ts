@@ -3,7 +3,6 @@ export * from "./types.js";
 export { inspectDbFile, type DbFileInfo, type HeaderKind } from "./db-file.js";
 export { openReadOnly, readAgentRecords, tableRowCounts, hasTable } from "./db-open.js";
 export { checkIntegrity, type IntegrityResult } from "./integrity.js";
-export { PollingFlockLock, pollFlock } from "./poll-lock.js";
 export { probeReads, probeWrite, type ReadProbe, type WriteProbe } from "./probe.js";
 export { checkDatabase, type DbCheckOptions, type DbCheckReport, type CheckpointStats } from "./db-check.js";
 export { checkAgents, pidAlive, type AgentCheckOptions } from "./agent-checks.js";

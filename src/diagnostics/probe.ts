@@ -3,13 +3,13 @@
  * (state lock, then BEGIN IMMEDIATE), so a held lock or a connection stuck in a write shows up as
  * LOCK_TIMEOUT / SQLITE_BUSY instead of a hang. The write upserts one `system_state` row
  * (`diagnostics.probe`) and nothing else.
- * The lock is a PollingFlockLock (see there why not FileStateLock): a stuck holder must not keep
- * the diagnosing process alive.
+ * The lock is the agents' own FileStateLock: its wait polls, so a stuck holder ends in a
+ * LockTimeoutError and never keeps the diagnosing process alive.
  */
 import Database from "better-sqlite3";
 import { isSqliteBusy, LockTimeoutError } from "../errors/index.js";
 import type { Db } from "../storage/index.js";
-import { PollingFlockLock } from "./poll-lock.js";
+import { FileStateLock } from "../locking/index.js";
 
 export interface ReadProbe {
   samples: number;
@@ -41,7 +41,7 @@ export function probeReads(db: Db, samples = 5): ReadProbe {
 }
 
 export async function probeWrite(path: string, timeoutMs: number): Promise<WriteProbe> {
-  const lock = new PollingFlockLock(`${path}.lock`, timeoutMs);
+  const lock = new FileStateLock(`${path}.lock`, { timeoutMs });
   let db: Db | undefined;
   let started = performance.now();
   let lockMs: number | undefined;

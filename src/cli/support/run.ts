@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { loadConfig, type Config, type ConfigOverrides } from "../../config/index.js";
-import { PollingFlockLock } from "../../diagnostics/poll-lock.js";
 import { DatabaseError, isBgAgentsError } from "../../errors/index.js";
 import { isMemoryPath, SharedState } from "../../storage/index.js";
 import { printJson } from "../format/json.js";
@@ -36,15 +35,7 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
 /** Opens the existing state database; a missing file is an error, not a new empty database. */
 export async function openExistingStore(config: Config): Promise<SharedState> {
   assertDatabaseExists(config.databasePath);
-  if (isMemoryPath(config.databasePath)) return SharedState.fromConfig(config);
-  // a lock whose wait ends when it times out, so a stuck holder cannot keep this process alive
-  const lock = new PollingFlockLock(`${config.databasePath}.lock`, config.lockTimeoutMs);
-  try {
-    return await SharedState.fromConfig(config, { lock });
-  } catch (e) {
-    lock.close();
-    throw e;
-  }
+  return SharedState.fromConfig(config);
 }
 
 export function assertDatabaseExists(path: string): void {

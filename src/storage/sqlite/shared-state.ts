@@ -3,6 +3,7 @@
  * flock), then runs one synchronous BEGIN IMMEDIATE transaction; SQLITE_BUSY from connections that
  * bypass our lock (a sqlite3 shell, a backup) is retried with backoff, then surfaced.
  */
+import type Database from "better-sqlite3";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../../clock/index.js";
 import type { Config } from "../../config/index.js";
@@ -46,6 +47,7 @@ export function assertAgentName(name: unknown): asserts name is string {
 
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
+  private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => void>;
   private readonly retryAttempts: number;
   private readonly backoffFactor: number;
   private readonly checkpointRetention: number;
@@ -56,6 +58,11 @@ export class SharedState implements StateStore {
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
     this.stmts = prepareStatements(db);
+    // prepared once: the heartbeat is the hottest write
+    this.heartbeatTx = db.transaction((params: ReturnType<typeof heartbeatParams>) => {
+      if (this.stmts.heartbeat.run(params).changes > 0) return;
+      if (this.stmts.heartbeatRevive.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
+    });
     this.retryAttempts = opts.retryAttempts ?? 3;
     this.backoffFactor = opts.backoffFactor ?? 1.5;
     this.checkpointRetention = opts.checkpointRetention ?? 20;
@@ -148,10 +155,8 @@ export class SharedState implements StateStore {
 
   async updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void> {
     assertAgentName(name);
-    await this.write(() => {
-      const params = heartbeatParams(name, this.clock.now(), info);
-      if (this.stmts.heartbeat.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
-    });
+    const params = heartbeatParams(name, this.clock.now(), info);
+    await this.withBusyRetry(() => this.lock.run(() => this.heartbeatTx.immediate(params)));
   }
 
   async recordError(name: string, message: string): Promise<void> {

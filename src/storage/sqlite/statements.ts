@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import type { Db } from "./open.js";
 
 type StatementName =
-  | "register" | "heartbeat" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
+  | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
   | "getAgent" | "findStale" | "countStale" | "markStale" | "summary"
   | "requestRestart" | "noteRestart" | "restartRequests" | "removeAgent" | "staleOlderThan" | "errors";
 
@@ -25,15 +25,22 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         started_at = @now, last_heartbeat = @now,
         pid = excluded.pid, host = excluded.host, version = coalesce(excluded.version, version),
         meta = coalesce(excluded.meta, meta)`),
+    // The hot path: a live agent's heartbeat leaves the state columns alone (no transition trigger).
     heartbeat: db.prepare(`
       UPDATE agents SET
         last_heartbeat = @now, heartbeats = heartbeats + 1,
         pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
         rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
+        loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms)
+      WHERE name = @name AND state NOT IN ('stale','stopped','failed')`),
+    // A heartbeat from a stale/stopped/failed agent: it is alive again.
+    heartbeatRevive: db.prepare(`
+      UPDATE agents SET
+        last_heartbeat = @now, heartbeats = heartbeats + 1,
+        pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
+        rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
         loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
-        state = CASE WHEN state IN ('stale','stopped','failed') THEN 'active' ELSE state END,
-        state_reason = CASE WHEN state IN ('stale','stopped','failed') THEN 'heartbeat resumed' ELSE state_reason END,
-        state_changed_at = CASE WHEN state IN ('stale','stopped','failed') THEN @now ELSE state_changed_at END
+        state = 'active', state_reason = 'heartbeat resumed', state_changed_at = @now
       WHERE name = @name`),
     heartbeatInsert: db.prepare(`
       INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, heartbeats,
