@@ -1,0 +1,42 @@
+/**
+ * A plain Node script (no tsx) imports the built package by name, as the README shows:
+ * `import { HeartbeatHealthAgent, SharedState, loadConfig } from "background-agents"`.
+ * `npm ci` builds dist/ through the `prepare` script.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeTempDir, removeTempDirs } from "./helpers/temp-dir.js";
+
+const script = `
+import { HeartbeatHealthAgent, SharedState, loadConfig } from "background-agents";
+const config = loadConfig({ DATABASE_PATH: process.env.DB, HEARTBEAT_INTERVAL: "0.05", STALE_THRESHOLD: "0.2" });
+const store = await SharedState.fromConfig(config);
+await store.registerAgent("worker");
+const monitor = new HeartbeatHealthAgent({ config, store });
+const running = monitor.start();
+await new Promise((r) => setTimeout(r, 600));
+await monitor.stop();
+await running;
+const worker = await store.getAgent("worker");
+const self = await store.getAgent(config.agentName);
+console.log(JSON.stringify({ worker: worker.state, self: self.state, stale: monitor.isAgentStale(worker.lastHeartbeat) }));
+await store.close();
+`;
+
+describe("package entry", () => {
+  afterEach(() => removeTempDirs());
+
+  it("imports the built package by name from a plain Node script", () => {
+    expect(existsSync(join(process.cwd(), "dist/src/index.js")), "dist/ is missing: run `npm run build` (npm ci does it)").toBe(true);
+    const dir = makeTempDir("bga-entry-");
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: process.cwd(),
+      env: { ...process.env, DB: join(dir, "state.db"), LANGSMITH_TRACING: "false" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ worker: "stale", self: "stopped", stale: true });
+  });
+});
