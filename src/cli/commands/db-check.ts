@@ -5,11 +5,8 @@
  */
 import type { Command } from "commander";
 import { checkDatabase } from "../../diagnostics/index.js";
-import { colourEnabled, painter } from "../format/colour.js";
-import { renderFindings, renderVerdict } from "../format/findings.js";
-import { printJson } from "../format/json.js";
-import { startProgress } from "../format/progress.js";
-import { action, cliConfig, durationArg, EXIT, withCommonOptions, type DbOptions } from "../support/run.js";
+import { printReport, withProgress } from "../format/report.js";
+import { action, cliConfig, durationArg, withCommonOptions, type DbOptions } from "../support/run.js";
 
 interface DbCheckFlags extends DbOptions {
   full?: boolean;
@@ -29,24 +26,12 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExit codes: 0 healthy (warnings allowed), 1 problems found, 2 bad config.")
     .action(action(async (opts: DbCheckFlags) => {
       const config = cliConfig({ databasePath: opts.db });
-      const progress = startProgress("checking the database");
-      let report;
-      try {
-        report = await checkDatabase(config.databasePath, {
-          full: opts.full,
-          write: opts.write,
-          probeTimeoutMs: opts.probeTimeout ?? Math.min(config.lockTimeoutMs, 2000),
-          onStep: (step) => progress.update(step),
-        });
-      } finally {
-        progress.done();
-      }
-      if (opts.json) {
-        printJson(report);
-      } else {
-        const paint = painter(colourEnabled());
-        process.stdout.write(`Database: ${config.databasePath}\n\n${renderFindings(report.findings, paint)}\n\n${renderVerdict(report.verdict, report.findings, paint)}\n`);
-      }
-      return report.verdict === "fail" ? EXIT.PROBLEMS : EXIT.OK;
+      const report = await withProgress("checking the database", (onStep) => checkDatabase(config.databasePath, {
+        full: opts.full,
+        write: opts.write,
+        probeTimeoutMs: opts.probeTimeout ?? Math.min(config.lockTimeoutMs, 2000),
+        onStep,
+      }));
+      return printReport(report, `Database: ${config.databasePath}`, opts.json);
     }));
 }

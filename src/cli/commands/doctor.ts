@@ -5,12 +5,9 @@
  */
 import type { Command } from "commander";
 import { runDoctor } from "../../diagnostics/index.js";
-import { colourEnabled, painter } from "../format/colour.js";
-import { renderFindings, renderVerdict } from "../format/findings.js";
-import { printJson } from "../format/json.js";
-import { startProgress } from "../format/progress.js";
+import { printReport, withProgress } from "../format/report.js";
 import { formatDuration } from "../format/units.js";
-import { action, cliConfig, durationArg, EXIT, withCommonOptions, type DbOptions } from "../support/run.js";
+import { action, cliConfig, durationArg, withCommonOptions, type DbOptions } from "../support/run.js";
 
 interface DoctorFlags extends DbOptions {
   stuckAfter?: number;
@@ -28,20 +25,9 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExit codes: 0 no problems (warnings allowed), 1 problems found, 2 bad config.")
     .action(action(async (opts: DoctorFlags) => {
       const config = cliConfig({ databasePath: opts.db });
-      const progress = startProgress("examining");
-      let report;
-      try {
-        report = await runDoctor({ config, stuckAfterMs: opts.stuckAfter, monitorName: opts.monitor, onStep: (s) => progress.update(s) });
-      } finally {
-        progress.done();
-      }
-      if (opts.json) {
-        printJson(report);
-      } else {
-        const paint = painter(colourEnabled());
-        const head = `bg-agents doctor: ${config.databasePath} (stale after ${formatDuration(config.staleThresholdMs)}, monitor ${opts.monitor ?? config.agentName})`;
-        process.stdout.write(`${head}\n\n${renderFindings(report.findings, paint)}\n\n${renderVerdict(report.verdict, report.findings, paint)}\n`);
-      }
-      return report.verdict === "fail" ? EXIT.PROBLEMS : EXIT.OK;
+      const report = await withProgress("examining", (onStep) =>
+        runDoctor({ config, stuckAfterMs: opts.stuckAfter, monitorName: opts.monitor, onStep }));
+      const head = `bg-agents doctor: ${config.databasePath} (stale after ${formatDuration(config.staleThresholdMs)}, monitor ${opts.monitor ?? config.agentName})`;
+      return printReport(report, head, opts.json);
     }));
 }
