@@ -13,7 +13,7 @@ import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
 
 const MONITOR = "HeartbeatHealthAgent";
-const THREAD = `heartbeat:${MONITOR}`;
+const THREAD = `agent:${MONITOR}`;
 const RETENTION = 5;
 
 afterEach(async () => {

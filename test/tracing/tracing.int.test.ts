@@ -77,7 +77,7 @@ describe("LangSmith tracing of agent cycles", () => {
     for (const root of roots) {
       expect(root.trace_id).toBe(root.id);
       expect(root.session_name).toBe("tracing-test");
-      expect(root.extra!.metadata).toMatchObject({ agent: AGENT, pid: child.pid, thread_id: `heartbeat:${AGENT}` });
+      expect(root.extra!.metadata).toMatchObject({ agent: AGENT, pid: child.pid, thread_id: `agent:${AGENT}` });
       expect(typeof root.extra!.metadata!.host).toBe("string");
       expect(root.tags).toEqual(expect.arrayContaining(["background-agents", `agent:${AGENT}`]));
       const nodes = ls.childrenOf(root.id);

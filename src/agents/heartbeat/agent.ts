@@ -12,6 +12,7 @@ import { flushTraces } from "../../tracing/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentContext } from "../context.js";
 import { runCycles, type RunnableGraph } from "../runtime/cycle-runner.js";
+import { agentThreadId } from "../runtime/run-agent.js";
 import { HEARTBEAT_AGENT, isStale } from "./nodes.js";
 
 export interface HeartbeatHealthAgentOptions {
@@ -39,9 +40,9 @@ export class HeartbeatHealthAgent {
     this.logger = opts.logger ?? createLogger({ agentName: this.name, level: opts.config.logLevel, console: false });
   }
 
-  /** The thread the monitor's checkpoints live on: fixed, so a restart resumes. */
+  /** The thread the monitor's checkpoints live on: fixed, and the same under the supervisor, so a restart resumes. */
   get threadId(): string {
-    return `heartbeat:${this.name}`;
+    return agentThreadId(this.name);
   }
 
   /** Cycles completed on this thread (as of the last finished cycle). */
