@@ -3,14 +3,22 @@ import { hostname } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { HeartbeatInfo } from "../storage/index.js";
 
-let lastCpu = process.cpuUsage();
-let lastAt = performance.now();
+let lastCpu: NodeJS.CpuUsage | undefined;
+let lastAt = 0;
 let loopDelay: ReturnType<typeof monitorEventLoopDelay> | undefined;
 
-/** CPU % of one core used by this process since the previous call. */
-function cpuPercentSinceLastCall(): number {
+/**
+ * CPU % of one core used by this process since the previous call. The first call has no window
+ * yet (it would count start-up: loading LangGraph takes seconds of CPU), so it reports nothing.
+ */
+function cpuPercentSinceLastCall(): number | undefined {
   const cpu = process.cpuUsage();
   const at = performance.now();
+  if (!lastCpu) {
+    lastCpu = cpu;
+    lastAt = at;
+    return undefined;
+  }
   const usedUs = cpu.user - lastCpu.user + (cpu.system - lastCpu.system);
   const elapsedMs = at - lastAt;
   lastCpu = cpu;
