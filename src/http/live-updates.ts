@@ -1,6 +1,6 @@
 /**
- * Server-sent events for the dashboard. While at least one client listens, the hub polls a cheap
- * fingerprint of the agents table (counts, newest heartbeat/state change, errors, restarts) and
+ * Server-sent events for the dashboard. While at least one client listens, the hub polls the store's
+ * change token (cheap: counts, newest heartbeat/state change, errors, restarts) and
  * sends `event: summary` when it changed; clients then refetch what they show. A comment line
  * every 15 s keeps proxies from closing idle streams.
  */
@@ -8,10 +8,6 @@ import type { ServerResponse } from "node:http";
 import type { Logger } from "../logging/index.js";
 import type { StateStore } from "../storage/index.js";
 import { toSummaryView } from "../views/agent-view.js";
-import { extrasOf } from "./store-internals.js";
-
-const FINGERPRINT_SQL = `SELECT count(*) AS n, max(last_heartbeat) AS hb, max(state_changed_at) AS sc, total(error_count) AS e,
-  total(restarts) AS r, count(restart_requested_at) AS rr, total(heartbeats) AS h FROM agents`;
 
 export class LiveUpdates {
   private readonly clients = new Set<ServerResponse>();
@@ -69,17 +65,11 @@ export class LiveUpdates {
     this.timer = this.keepAlive = undefined;
   }
 
-  private async fingerprint(): Promise<string> {
-    const db = extrasOf(this.store).db;
-    // without the SQLite handle every poll counts as a change
-    return db ? JSON.stringify(db.prepare(FINGERPRINT_SQL).get()) : String(Date.now());
-  }
-
   private async poll(): Promise<void> {
     if (this.polling || this.clients.size === 0) return;
     this.polling = true;
     try {
-      const fp = await this.fingerprint();
+      const fp = await this.store.changeToken();
       if (fp === this.last) return;
       this.last = fp;
       const summary = toSummaryView(await this.store.summary());

@@ -7,7 +7,6 @@ import client from "prom-client";
 import { AGENT_STATES, type StateStore } from "../storage/index.js";
 import type { Clock } from "../clock/index.js";
 import type { PerfSample } from "./perf-sampler.js";
-import { extrasOf } from "./store-internals.js";
 
 export interface HttpMetrics {
   registry: client.Registry;
@@ -18,7 +17,6 @@ export interface HttpMetrics {
 export function createMetrics(store: StateStore, clock: Clock, monitorName: string): HttpMetrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_" });
-  const extras = extrasOf(store);
   let lastSample: PerfSample | undefined;
 
   new client.Gauge({
@@ -43,26 +41,20 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
       this.inc((await store.getAgent(monitorName))?.heartbeats ?? 0);
     },
   });
-  if (extras.db) {
-    const db = extras.db;
-    const counts = new Map<string, number>();
-    let lastId = 0;
-    new client.Counter({
-      name: "bg_agents_transitions_total", help: "State transitions recorded since this server started, by target state", labelNames: ["to"], registers: [registry],
-      collect() {
-        // incremental: only rows newer than the last scrape are counted
-        const rows = db.prepare(`SELECT to_state AS s, count(*) AS n, max(id) AS m FROM agent_transitions WHERE id > ? GROUP BY to_state`).all(lastId) as { s: string; n: number; m: number }[];
-        for (const r of rows) {
-          counts.set(r.s, (counts.get(r.s) ?? 0) + r.n);
-          lastId = Math.max(lastId, r.m);
-        }
-        this.reset();
-        for (const state of AGENT_STATES) this.inc({ to: state }, counts.get(state) ?? 0);
-      },
-    });
-    // the starting point: transitions already in the DB are history, not this server's count
-    lastId = (db.prepare(`SELECT coalesce(max(id), 0) AS m FROM agent_transitions`).get() as { m: number }).m;
-  }
+  const counts = new Map<string, number>();
+  // the starting point: transitions already in the store are history, not this server's count
+  let lastId: Promise<number> | number = store.countTransitions(0).then((c) => c.lastId, () => 0);
+  new client.Counter({
+    name: "bg_agents_transitions_total", help: "State transitions recorded since this server started, by target state", labelNames: ["to"], registers: [registry],
+    async collect() {
+      // incremental: only transitions newer than the last scrape are counted
+      const c = await store.countTransitions(await lastId);
+      for (const [state, n] of Object.entries(c.byTarget)) counts.set(state, (counts.get(state) ?? 0) + n);
+      lastId = c.lastId;
+      this.reset();
+      for (const state of AGENT_STATES) this.inc({ to: state }, counts.get(state) ?? 0);
+    },
+  });
   const dbLatency = new client.Histogram({
     name: "bg_agents_db_read_seconds", help: "Time to read all agents from the state DB (sampled)", registers: [registry],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
@@ -88,7 +80,7 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
     observeSample(s) {
       lastSample = s;
       dbLatency.observe(s.dbLatencyMs / 1000);
-      if (s.lockLatencyMs !== null) lockLatency.observe(s.lockLatencyMs / 1000);
+      lockLatency.observe(s.lockLatencyMs / 1000);
     },
     observeRequest(method, route, status, seconds) {
       requests.observe({ method, route, status: String(status) }, seconds);

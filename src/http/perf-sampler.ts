@@ -3,16 +3,14 @@
  * wait, DB/WAL file size, the fleet's summed RSS/CPU, and per-agent heartbeat age/latency/RSS/CPU
  * (ring buffers in memory; history is lost on restart, the fleet's perf store keeps the long view).
  */
-import { stat } from "node:fs/promises";
 import type { Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
 import type { StateStore } from "../storage/index.js";
-import { extrasOf } from "./store-internals.js";
 
 export interface PerfSample {
   at: number;
   dbLatencyMs: number;
-  lockLatencyMs: number | null;
+  lockLatencyMs: number;
   dbBytes: number | null;
   walBytes: number | null;
   agents: number;
@@ -35,14 +33,6 @@ export interface PerfSamplerOptions {
   maxTrackedAgents?: number;
   /** Called with each sample (metrics histograms). */
   onSample?: (s: PerfSample) => void;
-}
-
-async function sizeOf(path: string): Promise<number | null> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return null;
-  }
 }
 
 export class PerfSampler {
@@ -79,16 +69,11 @@ export class PerfSampler {
     this.busy = true;
     const { store, clock } = this.opts;
     try {
-      const extras = extrasOf(store);
-      let t = performance.now();
+      const t = performance.now();
       const agents = await store.getRegisteredAgents();
       const dbLatencyMs = performance.now() - t;
-      let lockLatencyMs: number | null = null;
-      if (extras.lock) {
-        t = performance.now();
-        await extras.lock.run(() => undefined);
-        lockLatencyMs = performance.now() - t;
-      }
+      const lockLatencyMs = await store.probeWriteLock();
+      const size = await store.storageInfo();
       const at = clock.now();
       let rssBytes = 0;
       let cpuPercent = 0;
@@ -109,9 +94,9 @@ export class PerfSampler {
       const sample: PerfSample = {
         at,
         dbLatencyMs: +dbLatencyMs.toFixed(3),
-        lockLatencyMs: lockLatencyMs === null ? null : +lockLatencyMs.toFixed(3),
-        dbBytes: extras.path ? await sizeOf(extras.path) : null,
-        walBytes: extras.path ? await sizeOf(`${extras.path}-wal`) : null,
+        lockLatencyMs: +lockLatencyMs.toFixed(3),
+        dbBytes: size.dbBytes,
+        walBytes: size.walBytes,
         agents: agents.length,
         rssBytes,
         cpuPercent: +cpuPercent.toFixed(2),

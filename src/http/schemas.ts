@@ -1,6 +1,6 @@
 /** zod schemas for what the API accepts: agent names, heartbeat pushes, list queries, clean-up. */
 import { z } from "zod";
-import { AGENT_STATES, MAX_AGENT_NAME } from "../storage/index.js";
+import { AGENT_SORT_KEYS, AGENT_STATES, MAX_AGENT_NAME } from "../storage/index.js";
 
 /** Same rule as the store's assertAgentName: 1-128 chars, no control characters. */
 export const agentName = z
@@ -29,8 +29,6 @@ export const heartbeatBody = z.strictObject({
 });
 export type HeartbeatBody = z.infer<typeof heartbeatBody>;
 
-export const SORT_KEYS = ["name", "state", "lastHeartbeat", "uptime", "restarts", "errorCount", "pid", "host"] as const;
-
 const stateList = z
   .string()
   .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
@@ -40,7 +38,7 @@ const stateList = z
 export const listQuery = z.strictObject({
   state: stateList.optional(),
   q: z.string().max(MAX_AGENT_NAME).optional(),
-  sort: z.enum(SORT_KEYS).optional(),
+  sort: z.enum(AGENT_SORT_KEYS).optional(),
   order: z.enum(["asc", "desc"]).optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
   offset: z.coerce.number().int().min(0).optional(),

@@ -103,10 +103,47 @@ export interface StaleAgent {
   ageMs: number;
 }
 
-export interface AgentQuery {
+export const AGENT_SORT_KEYS = ["name", "state", "lastHeartbeat", "uptime", "restarts", "errorCount", "pid", "host"] as const;
+/**
+ * How a list can be sorted, ascending meaning what a reader expects first: name A-Z, worst state first
+ * (failed, error, stale, recovering, initializing, active, stopped), youngest heartbeat first, longest
+ * uptime first (agents that are down last), fewest restarts/errors, pid/host with missing values first.
+ * Ties are broken by name.
+ */
+export type AgentSortKey = (typeof AGENT_SORT_KEYS)[number];
+
+/** The order of `sort: "state"`: what needs attention first. */
+export const STATE_SORT_ORDER: readonly AgentState[] = ["failed", "error", "stale", "recovering", "initializing", "active", "stopped"];
+
+export interface AgentFilter {
   states?: AgentState[];
+  /** Case-insensitive substring of the agent name. */
+  nameContains?: string;
+}
+
+export interface AgentQuery extends AgentFilter {
+  /** @defaultValue "name" */
+  sort?: AgentSortKey;
+  /** @defaultValue "asc" */
+  order?: "asc" | "desc";
   limit?: number;
   offset?: number;
+}
+
+/** Where the store keeps its data and how big it is (for the performance panel and /metrics). */
+export interface StorageInfo {
+  /** A file path, or a connection string without credentials. */
+  location: string;
+  /** Bytes of the main database (null when unknown). */
+  dbBytes: number | null;
+  /** Bytes of the write-ahead log (null when there is none). */
+  walBytes: number | null;
+}
+
+export interface TransitionCounts {
+  /** The newest transition id counted; pass it back to count only newer ones. */
+  lastId: number;
+  byTarget: Partial<Record<AgentState, number>>;
 }
 
 export interface TransitionQuery {
@@ -125,7 +162,9 @@ export interface StoreSummary {
 export interface StateStore {
   /** Registers `name` (or re-registers it after a restart) in state `initializing`. */
   registerAgent(name: string, opts?: RegisterOptions): Promise<AgentRecord>;
+  /** Agents matching `query`, sorted by it (by name by default), a page of them with limit/offset. */
   getRegisteredAgents(query?: AgentQuery): Promise<AgentRecord[]>;
+  countAgents(filter?: AgentFilter): Promise<number>;
   getAgent(name: string): Promise<AgentRecord | undefined>;
   /** Moves an agent to `state`; records a transition when the state changes. Throws AgentNotFoundError. */
   updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
@@ -149,6 +188,16 @@ export interface StateStore {
   cleanupStale(opts?: CleanupOptions): Promise<string[]>;
   /** Newest first. */
   getErrors(query?: { agent?: string; limit?: number }): Promise<AgentError[]>;
+  /** Transitions with an id above `afterId`, counted by target state (for /metrics counters). */
+  countTransitions(afterId: number): Promise<TransitionCounts>;
+  /**
+   * A cheap value that changes whenever an agent's record changes (heartbeat, state, error, restart,
+   * registration, removal); live updates poll it instead of re-reading every agent.
+   */
+  changeToken(): Promise<string>;
+  storageInfo(): Promise<StorageInfo>;
+  /** Takes and releases the write lock; the ms it took (lock latency for the performance panel). */
+  probeWriteLock(): Promise<number>;
   /** A LangGraph checkpointer on the same database, behind the same lock. */
   createCheckpointer(): BaseCheckpointSaver;
   /** System state and fleet bookkeeping (SystemInitializer, supervisor). */

@@ -3,6 +3,7 @@
  * dashboard all use. Times are ISO strings plus ages in ms, so clients need no clock math.
  */
 import { STATE_LABELS, type AgentRecord, type AgentState, type StoreSummary } from "../storage/index.js";
+import { isoTime as iso } from "./iso-time.js";
 
 export interface AgentView {
   name: string;
@@ -33,7 +34,6 @@ export interface AgentView {
   lastErrorAt: string | null;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** "2h 15m", "3m 4s", "12s": the seed's uptime style. */
 export function formatDuration(ms: number): string {

@@ -8,11 +8,14 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../../clock/index.js";
 import type { Config } from "../../config/index.js";
 import { ValidationError, AgentNotFoundError, isSqliteBusy } from "../../errors/index.js";
+import { stat } from "node:fs/promises";
 import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../locking/index.js";
 import {
-  AGENT_STATES, isAgentState, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
+  AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
+  type StorageInfo, type TransitionCounts,
 } from "../types.js";
+import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
 import { LockedSqliteSaver } from "./locked-saver.js";
 import { SqlitePerfStore } from "./perf.js";
@@ -51,6 +54,7 @@ export class SharedState implements StateStore {
   private readonly retryAttempts: number;
   private readonly backoffFactor: number;
   private readonly checkpointRetention: number;
+  private readonly agentList: AgentList;
   private closed = false;
   readonly fleet = new SqliteFleetStore(this);
   readonly perf = new SqlitePerfStore(this);
@@ -58,6 +62,7 @@ export class SharedState implements StateStore {
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
     this.stmts = prepareStatements(db);
+    this.agentList = new AgentList(db);
     // prepared once: the heartbeat is the hottest write
     this.heartbeatTx = db.transaction((params: ReturnType<typeof heartbeatParams>) => {
       if (this.stmts.heartbeat.run(params).changes > 0) return;
@@ -127,16 +132,11 @@ export class SharedState implements StateStore {
   }
 
   async getRegisteredAgents(query: AgentQuery = {}): Promise<AgentRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.states?.length) {
-      for (const s of query.states) if (!isAgentState(s)) throw new ValidationError(`Unknown state "${s}"; expected one of ${AGENT_STATES.join(", ")}`);
-      where.push(`state IN (${query.states.map(() => "?").join(",")})`);
-      params.push(...query.states);
-    }
-    let sql = `SELECT * FROM agents${where.length ? " WHERE " + where.join(" AND ") : ""} ORDER BY name`;
-    if (query.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(query.limit))} OFFSET ${Math.max(0, Math.floor(query.offset ?? 0))}`;
-    return (this.db.prepare(sql).all(...params) as AgentRow[]).map(toAgentRecord);
+    return this.agentList.list(query);
+  }
+
+  async countAgents(filter: AgentFilter = {}): Promise<number> {
+    return this.agentList.count(filter);
   }
 
   async getAgent(name: string): Promise<AgentRecord | undefined> {
@@ -239,6 +239,33 @@ export class SharedState implements StateStore {
 
   async getErrors(query: { agent?: string; limit?: number } = {}): Promise<AgentError[]> {
     return this.stmts.errors.all({ agent: query.agent ?? null, limit: Math.max(1, Math.floor(query.limit ?? 100)) }) as AgentError[];
+  }
+
+  async countTransitions(afterId: number): Promise<TransitionCounts> {
+    const rows = this.stmts.transitionCounts.all({ afterId }) as { to_state: AgentState; n: number; last: number }[];
+    const byTarget: TransitionCounts["byTarget"] = {};
+    let lastId = afterId;
+    for (const r of rows) {
+      byTarget[r.to_state] = r.n;
+      lastId = Math.max(lastId, r.last);
+    }
+    return { lastId, byTarget };
+  }
+
+  async changeToken(): Promise<string> {
+    return (this.stmts.changeToken.raw(true).get() as unknown[]).join(":");
+  }
+
+  async storageInfo(): Promise<StorageInfo> {
+    if (isMemoryPath(this.path)) return { location: this.path, dbBytes: null, walBytes: null };
+    const size = (p: string) => stat(p).then((s) => s.size, () => null);
+    return { location: this.path, dbBytes: await size(this.path), walBytes: await size(`${this.path}-wal`) };
+  }
+
+  async probeWriteLock(): Promise<number> {
+    const t = performance.now();
+    await this.lock.run(() => undefined);
+    return performance.now() - t;
   }
 
   createCheckpointer(): BaseCheckpointSaver {

@@ -5,7 +5,8 @@ import type { Db } from "./open.js";
 type StatementName =
   | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
   | "getAgent" | "findStale" | "countStale" | "markStale" | "summary"
-  | "requestRestart" | "noteRestart" | "restartRequests" | "removeAgent" | "staleOlderThan" | "errors";
+  | "requestRestart" | "noteRestart" | "restartRequests" | "removeAgent" | "staleOlderThan" | "errors"
+  | "transitionCounts" | "changeToken";
 
 const LIVE = "('initializing','active','error','recovering')";
 /**
@@ -70,6 +71,10 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
     restartRequests: db.prepare(`SELECT name FROM agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at`),
     removeAgent: db.prepare(`DELETE FROM agents WHERE name = @name`),
     staleOlderThan: db.prepare(`SELECT name FROM agents WHERE state IN ('stale','stopped','failed') AND last_heartbeat < @cutoff ORDER BY name`),
+    transitionCounts: db.prepare(`SELECT to_state, count(*) AS n, max(id) AS last FROM agent_transitions WHERE id > @afterId GROUP BY to_state`),
+    // every agent write moves one of these (a removal moves the count)
+    changeToken: db.prepare(`SELECT count(*), max(last_heartbeat), max(state_changed_at), total(error_count), total(restarts),
+      count(restart_requested_at), total(heartbeats) FROM agents`),
     errors: db.prepare(`SELECT id, agent, at, message FROM agent_errors WHERE (@agent IS NULL OR agent = @agent) ORDER BY id DESC LIMIT @limit`),
   };
 }
