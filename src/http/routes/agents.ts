@@ -14,9 +14,9 @@ import { listQuery, logsQuery, nameParams } from "../schemas.js";
 export const agentRoutes: RoutePlugin = (app, ctx) => {
   app.get("/api/agents", async (req, reply) => {
     const q = parseOr400(listQuery, req.query, "query");
-    const { total, views } = await queryAgents(ctx.store, q, ctx.clock.now());
-    reply.header("x-total-count", String(total));
-    return views;
+    const { total, json } = await queryAgents(ctx.store, q, ctx.clock.now());
+    reply.header("x-total-count", String(total)).type("application/json; charset=utf-8");
+    return json;
   });
 
   app.get("/api/summary", async () => toSummaryView(await ctx.store.summary()));

@@ -10,6 +10,7 @@ import {
   type AgentFilter, type AgentQuery, type AgentRecord, type AgentSortKey,
 } from "../types.js";
 import type { Db } from "./open.js";
+import { AGENT_VIEW_JSON } from "./agent-view-sql.js";
 import { AGENT_COLUMNS, recordFromRaw } from "./rows.js";
 
 const UP = "('initializing','active','error','recovering')";
@@ -49,18 +50,31 @@ export class AgentList {
   constructor(private readonly db: Db) {}
 
   list(q: AgentQuery): AgentRecord[] {
-    const sort = q.sort ?? "name";
-    if (!(AGENT_SORT_KEYS as readonly string[]).includes(sort)) throw new ValidationError(`Unknown sort key "${sort}"; expected one of ${AGENT_SORT_KEYS.join(", ")}`);
-    const where = whereOf(q);
-    const dir = q.order === "desc" ? "DESC" : "ASC";
-    const sql = `SELECT ${AGENT_COLUMNS} FROM agents${where.sql} ORDER BY ${SQL_ORDER[sort]} ${dir}, name ASC LIMIT ? OFFSET ?`;
-    const rows = this.statement(sql, true).all(...where.params, whole(q.limit, -1), whole(q.offset, 0)) as unknown[][];
-    return rows.map(recordFromRaw);
+    const { sql, params } = this.select(AGENT_COLUMNS, "agents", q);
+    return (this.statement(sql, true).all(...params) as unknown[][]).map(recordFromRaw);
+  }
+
+  /** The same list as a JSON array of AgentView objects at `now`, rendered by SQLite. */
+  listJson(q: AgentQuery, now: number): { json: string; count: number } {
+    const { sql, params } = this.select(AGENT_VIEW_JSON, "agents, (SELECT CAST(? AS INTEGER) AS now)", q);
+    const rows = this.statement(sql, false).pluck().all(Math.trunc(now), ...params) as string[];
+    return { json: `[${rows.join(",")}]`, count: rows.length };
   }
 
   count(f: AgentFilter): number {
     const where = whereOf(f);
     return this.statement(`SELECT count(*) FROM agents${where.sql}`, false).pluck().get(...where.params) as number;
+  }
+
+  private select(columns: string, from: string, q: AgentQuery): { sql: string; params: unknown[] } {
+    const sort = q.sort ?? "name";
+    if (!(AGENT_SORT_KEYS as readonly string[]).includes(sort)) throw new ValidationError(`Unknown sort key "${sort}"; expected one of ${AGENT_SORT_KEYS.join(", ")}`);
+    const where = whereOf(q);
+    const dir = q.order === "desc" ? "DESC" : "ASC";
+    return {
+      sql: `SELECT ${columns} FROM ${from}${where.sql} ORDER BY ${SQL_ORDER[sort]} ${dir}, name ASC LIMIT ? OFFSET ?`,
+      params: [...where.params, whole(q.limit, -1), whole(q.offset, 0)],
+    };
   }
 
   private statement(sql: string, raw: boolean): Database.Statement {
