@@ -6,7 +6,7 @@
  * esbuild), also when a test failed. `stopDevServers()` in afterAll/afterEach stops any left.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
 import { REPO_ROOT } from "./processes.js";
@@ -55,6 +55,8 @@ export function devProject(): { dir: string; graphs: string[] } {
   }
   delete config.env; // the test passes its environment explicitly
   writeFileSync(join(dir, "langgraph.json"), JSON.stringify(config, null, 2));
+  // the repo's .gitignore, to show the CLI finds `.langgraph_api` listed and leaves the file alone
+  copyFileSync(join(REPO_ROOT, ".gitignore"), join(dir, ".gitignore"));
   // the dev server resolves @langchain/langgraph from its project dir
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   return { dir, graphs: Object.keys(config.graphs) };

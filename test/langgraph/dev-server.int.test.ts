@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SharedState } from "../../src/storage/index.js";
+import { SCHEMA_VERSION, SharedState } from "../../src/storage/index.js";
 import { startDevServer, stopDevServers, type DevServer } from "../helpers/langgraph-dev.js";
 import { REPO_ROOT } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
@@ -102,9 +102,17 @@ describe("the LangGraph CLI dev server", () => {
       const thread = await client.threads.create();
       const values = (await client.runs.wait(thread.thread_id, id, { input: { maxCycles: 1 } })) as Record<string, unknown>;
       expect(values, `${id}: ${JSON.stringify(values).slice(0, 500)}`).not.toHaveProperty("__error__");
+      // the looping agents count their cycle; the one-shot initializer ends with the schema it checked
+      if (id === "system-initializer") expect(values.schemaVersion, id).toBe(SCHEMA_VERSION);
+      else expect(values, id).toMatchObject({ maxCycles: 1, cycle: 1 });
       const state = await client.threads.getState(thread.thread_id);
       expect(state.next, id).toEqual([]);
     }
+  });
+
+  it("leaves the project's .gitignore as it is (it already lists .langgraph_api, which the CLI would add)", () => {
+    expect(existsSync(join(server.dir, ".langgraph_api"))).toBe(true); // the CLI did write its state here
+    expect(readFileSync(join(server.dir, ".gitignore"), "utf8")).toBe(gitignoreBefore);
   });
 
   it("runs langsmith-bridge: without LANGSMITH_API_KEY it reports tracing off and idles", async () => {

@@ -52,7 +52,9 @@ async function terminate(child: ReturnType<typeof spawnTs>) {
   const t0 = performance.now();
   child.kill("SIGTERM");
   const { code } = await child.exited;
-  return { code, ms: performance.now() - t0 };
+  const ms = performance.now() - t0;
+  console.log(`agent shutdown took ${ms.toFixed(0)} ms`);
+  return { code, ms };
 }
 
 describe("LangSmith tracing of agent cycles", () => {
@@ -100,8 +102,8 @@ describe("LangSmith tracing of agent cycles", () => {
     await waitFor(() => heartbeats() >= hb + 5, { message: "the agent works on with the receiver down" });
     const { code, ms } = await terminate(child);
     expect(code).toBe(0);
-    // the client alone retries ~2 minutes; ours gives up after TRACE_FLUSH_TIMEOUT_MS (slack for a loaded machine)
-    expect(ms).toBeLessThan(TRACE_FLUSH_TIMEOUT_MS + 15_000);
+    // the client alone retries ~2 minutes; ours gives up after TRACE_FLUSH_TIMEOUT_MS (+ the rest of a clean shutdown)
+    expect(ms).toBeLessThan(TRACE_FLUSH_TIMEOUT_MS + 5_000);
   });
 
   it("keeps heartbeating and checking when the endpoint is unreachable from the start", async () => {
@@ -113,6 +115,6 @@ describe("LangSmith tracing of agent cycles", () => {
     expect(child.running).toBe(true);
     const { code, ms } = await terminate(child);
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(TRACE_FLUSH_TIMEOUT_MS + 15_000);
+    expect(ms).toBeLessThan(TRACE_FLUSH_TIMEOUT_MS + 5_000);
   });
 });

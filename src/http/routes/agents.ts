@@ -3,6 +3,7 @@
  * state filter, name search, sort and paging with the total in `X-Total-Count`), `GET /api/agents/:name`
  * (view + transitions, errors, sampled history), `GET /api/agents/:name/logs`, `GET /api/summary`.
  */
+import { basename } from "node:path";
 import { AgentNotFoundError } from "../../errors/index.js";
 import { toAgentView, toSummaryView } from "../../views/agent-view.js";
 import { queryAgents } from "../agent-query.js";
@@ -48,6 +49,8 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
   app.get("/api/agents/:name/logs", async (req) => {
     const { name } = parseOr400(nameParams, req.params, "agent name");
     const { lines } = parseOr400(logsQuery, req.query, "query");
-    return tailAgentLog(ctx.config.logDir, name, lines ?? 100);
+    const tail = await tailAgentLog(ctx.config.logDir, name, lines ?? 100);
+    // the file's name only: the server's directory layout is none of the page's business
+    return { ...tail, file: tail.file && basename(tail.file) };
   });
 };
