@@ -1,6 +1,7 @@
 /**
  * Doctor's checks on agent records (the seed's "common issues"): monitor not running, agents stuck
- * initializing, stale heartbeats, failed agents, agents in error. Pure functions of records + time.
+ * initializing, stale heartbeats, failed agents, agents in error. Pure functions of records, time and
+ * who supervises what (restart advice: `bg-agents restart` only for the running supervisor's agents).
  */
 import { hostname } from "node:os";
 import type { AgentRecord, AgentState } from "../storage/index.js";
@@ -16,6 +17,12 @@ export interface AgentCheckOptions {
   monitorName: string;
   /** Is this pid alive on this host? (injectable for tests) */
   pidAlive?: (pid: number) => boolean;
+  /**
+   * The supervisor of this database: whether it runs now and the agents it runs (or ran, when it
+   * does not run). `bg-agents restart` serves only the running supervisor's agents; the advice for
+   * any other agent is to restart it where it runs. @defaultValue no supervisor
+   */
+  supervisor?: { running: boolean; agents: readonly string[] };
 }
 
 const LIVE: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
@@ -44,6 +51,25 @@ export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOption
     ...(as.length > LISTED ? [`… and ${as.length - LISTED} more (bg-agents status lists them all)`] : []),
   ];
   const overdue = (a: AgentRecord) => LIVE.includes(a.state) && o.now - a.lastHeartbeat > o.staleThresholdMs;
+  const sup = o.supervisor ?? { running: false, agents: [] };
+  /** How to restart `a`: through the running supervisor, by starting the supervisor that runs it, or where it runs. */
+  const restartFix = (a: AgentRecord, doIt: string, cleanupHint: boolean): string => {
+    if (sup.agents.includes(a.name)) {
+      return sup.running ? `${doIt}: bg-agents restart ${quote(a.name)}` : `${doIt}: no supervisor is running; bg-agents start runs ${quote(a.name)} again`;
+    }
+    const where = a.pid !== null ? ` (pid ${a.pid}${a.host ? ` on ${a.host}` : ""})` : "";
+    return `${doIt} where it runs${where}: ${quote(a.name)} is not run by ${sup.running ? "the supervisor" : "a supervisor"}, so bg-agents restart refuses it` +
+      (cleanupHint ? ` (or, if it is gone for good, remove its record: bg-agents cleanup-stale)` : "");
+  };
+  /** One restart line per kind of agent among `as` (supervised or not), naming the first of each. */
+  const restartFixes = (as: AgentRecord[], doIt: string, cleanupHint = true): string[] => {
+    const firsts = new Map<string, AgentRecord>();
+    for (const a of as) {
+      const kind = sup.agents.includes(a.name) ? "supervised" : "own";
+      if (!firsts.has(kind)) firsts.set(kind, a);
+    }
+    return [...firsts.values()].map((a) => restartFix(a, doIt, cleanupHint));
+  };
   const findings: Finding[] = [];
 
   // 1. the watcher itself
@@ -72,7 +98,7 @@ export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOption
         fix: [
           "check database locks: bg-agents db-check",
           `review its log: bg-agents logs ${quote(stuck[0]!.name)} --level warn`,
-          `restart it: bg-agents restart ${quote(stuck[0]!.name)}`,
+          ...restartFixes(stuck, "restart it"),
         ],
       }
     : { id: "agents.stuck-initializing", title: "Agents stuck initializing", status: "ok", detail: `none in initializing for more than ${formatDuration(o.stuckAfterMs)}` });
@@ -85,7 +111,7 @@ export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOption
         detail: `${stale.length} agent(s) without a heartbeat for more than ${formatDuration(o.staleThresholdMs)}`,
         items: list(stale, (a) => `${a.name}: ${a.state === "stale" ? "marked stale" : `still ${a.state} (not marked: is the monitor running?)`}, last heartbeat ${age(a)} ago, ${proc(a)}`),
         fix: [
-          "if its process is not running, restart it: bg-agents restart " + quote(stale[0]!.name),
+          ...restartFixes(stale, "if its process is not running, restart it", false), // clean-up is the third line
           "look at what it logged last: bg-agents logs " + quote(stale[0]!.name),
           "records of agents that are gone for good: bg-agents cleanup-stale --older-than 1h --dry-run (then without --dry-run)",
         ],
@@ -99,7 +125,7 @@ export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOption
         id: "agents.failed", title: "Failed agents", status: "fail",
         detail: `${failed.length} agent(s) gave up after RETRY_ATTEMPTS failures`,
         items: list(failed, (a) => `${a.name}: ${a.lastError ?? a.stateReason ?? "no error text"} (${a.errorCount} errors)`),
-        fix: [`read the errors: bg-agents logs ${quote(failed[0]!.name)} --level error`, `restart after fixing the cause: bg-agents restart ${quote(failed[0]!.name)}`],
+        fix: [`read the errors: bg-agents logs ${quote(failed[0]!.name)} --level error`, ...restartFixes(failed, "restart it after fixing the cause")],
       }
     : { id: "agents.failed", title: "Failed agents", status: "ok", detail: "none" });
 

@@ -4,7 +4,10 @@
  * says for each what it found and what to do. Reads through a read-only connection, so it works
  * while a writer hangs; the only write is db-check's one-row probe.
  */
+import { existsSync } from "node:fs";
 import type { Config } from "../config/index.js";
+import { SYSTEM_KEYS, type Db } from "../storage/index.js";
+import { InstanceLock, supervisorLockPath } from "../supervisor/instance-lock.js";
 import { checkAgents } from "./agent-checks.js";
 import { checkDatabase, type DbCheckReport } from "./db-check.js";
 import { hasTable, openReadOnly, readAgentRecords } from "./db-open.js";
@@ -43,6 +46,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
           staleThresholdMs: o.config.staleThresholdMs,
           stuckAfterMs: o.stuckAfterMs ?? o.config.staleThresholdMs,
           monitorName: o.monitorName ?? o.config.agentName,
+          supervisor: readSupervisor(db, path),
         }));
       }
     } finally {
@@ -52,6 +56,23 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     findings.push({ id: "agents", title: "Agents", status: "skip", detail: "not checked: the database is not usable (see above)" });
   }
   return { databasePath: path, checkedAt: new Date(o.now ?? Date.now()).toISOString(), findings, verdict: verdictOf(findings), database };
+}
+
+/**
+ * Whether a supervisor runs on `path` (it holds `<db>.supervisor.lock`; the file is not created)
+ * and the agents in its `system_state` record: `bg-agents restart` serves only those, and only
+ * while it runs.
+ */
+function readSupervisor(db: Db, path: string): { running: boolean; agents: string[] } {
+  const running = existsSync(supervisorLockPath(path)) && InstanceLock.isHeld(path);
+  if (!hasTable(db, "system_state")) return { running, agents: [] };
+  const row = db.prepare(`SELECT value FROM system_state WHERE key = ?`).get(SYSTEM_KEYS.supervisor) as { value: string } | undefined;
+  try {
+    const agents = row ? (JSON.parse(row.value) as { agents?: unknown }).agents : undefined;
+    return { running, agents: Array.isArray(agents) ? agents.filter((a): a is string => typeof a === "string") : [] };
+  } catch {
+    return { running, agents: [] };
+  }
 }
 
 /** File, integrity and schema in one line; the first problem found, with its fix. */

@@ -1,13 +1,26 @@
 /** zod schemas for what the API accepts: agent names, heartbeat pushes, list queries, clean-up. */
 import { z } from "zod";
-import { AGENT_SORT_KEYS, AGENT_STATES, MAX_AGENT_NAME } from "../storage/index.js";
+import { AGENT_SORT_KEYS, AGENT_STATES, assertAgentName, MAX_AGENT_NAME } from "../storage/index.js";
 
-/** Same rule as the store's assertAgentName: 1-128 chars, no control characters. */
-export const agentName = z
+/** The store's own rule (assertAgentName: 1-128 chars, not blank, no whitespace at the ends, no control or bidi characters), with its message. */
+export const agentName = z.string().superRefine((value, ctx) => {
+  try {
+    assertAgentName(value);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: (e as Error).message });
+  }
+});
+
+/** Control characters (C0, DEL, C1, line/paragraph separators) and bidirectional-text controls. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** A short label shown as is in the dashboard (host, version): not blank, no control or bidi characters. */
+const label = (max: number) => z
   .string()
-  .min(1, "agent name is empty")
-  .max(MAX_AGENT_NAME, `agent name is longer than ${MAX_AGENT_NAME} characters`)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, "agent name contains control characters");
+  .min(1, "must not be empty")
+  .max(max, `is longer than ${max} characters`)
+  .regex(/\S/, "must not be blank (only whitespace)")
+  .refine((s) => !UNPRINTABLE.test(s), "must not contain control or bidirectional-text characters");
 
 export const nameParams = z.strictObject({ name: agentName });
 
@@ -21,8 +34,8 @@ export const heartbeatBody = z.strictObject({
   /** How long the agent's own check or heartbeat took, in ms. */
   latencyMs: measure.max(3_600_000).optional(),
   pid: count(2 ** 31).optional(),
-  host: z.string().min(1).max(255).optional(),
-  version: z.string().min(1).max(64).optional(),
+  host: label(255).optional(),
+  version: label(64).optional(),
   rssBytes: count(2 ** 50).optional(),
   cpuPercent: measure.max(100_000).optional(),
   eventLoopLagMs: measure.max(3_600_000).optional(),
@@ -53,14 +66,15 @@ export const cleanupBody = z.strictObject({
   dryRun: z.boolean().optional(),
 });
 
-/** An empty body (no content) counts as `{}`. */
-export const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined || v === null ? {} : v), schema);
+/** An empty body (no content) counts as `{}`; an explicit JSON `null` (or any non-object) is refused. */
+export const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined ? {} : v), schema);
 
 /** The first issue as one readable sentence: `status: expected "ok", ...`. */
 export function describeIssue(err: z.ZodError, what: string): string {
   const issue = err.issues[0];
   if (!issue) return `invalid ${what}`;
   if (issue.code === "unrecognized_keys") return `unknown field(s) in ${what}: ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_type" && issue.path.length === 0 && issue.expected === "object") return `${what} must be a JSON object${what === "body" ? " (or no body at all)" : ""}`;
   const path = issue.path.length ? issue.path.join(".") : what;
   return `${path}: ${issue.message}`;
 }

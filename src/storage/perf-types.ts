@@ -14,6 +14,10 @@ export const PERF_METRICS = {
   heartbeatAgeMax: "heartbeat.age_max_ms",
   agentsLive: "agents.live",
   agentsStale: "agents.stale",
+  /** Errors recorded per minute by the whole fleet (every agent, not only the sampled ones). */
+  agentsErrorsPerMin: "agents.errors_per_min",
+  /** How many live agents got per-agent samples this cycle (at most FLEET_DETAIL_LIMIT). */
+  agentsSampled: "agents.sampled",
   agentCpu: "agent.cpu_percent",
   agentRss: "agent.rss_bytes",
   agentHeartbeatLatency: "agent.heartbeat_latency_ms",
@@ -55,20 +59,53 @@ export interface PerfQuery {
   limit?: number;
 }
 
+/**
+ * Per-agent detail the monitor samples at most per cycle (readFleet's default `limit`): at 5
+ * metrics an agent, 500 agents write 2,500 rows a cycle. Fleet-wide figures are never capped.
+ */
+export const FLEET_DETAIL_LIMIT = 500;
+
+/** Index (0-based, into values sorted ascending) of the nearest-rank `p`th percentile of `n` values. */
+export function nearestRank(n: number, p: number): number {
+  return Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1));
+}
+
+/** Fleet-wide figures, computed over every agent (SQL aggregates, not the detail sample). */
+export interface FleetTotals {
+  /** Agents in a live state: initializing, active, error, recovering. */
+  live: number;
+  stale: number;
+  /** Heartbeat age of the live agents, nearest-rank percentiles in ms (0 when none is live). */
+  heartbeatAgeP50Ms: number;
+  heartbeatAgeP95Ms: number;
+  heartbeatAgeMaxMs: number;
+  /** Errors recorded since `since` by any agent. */
+  errors: number;
+}
+
+export interface FleetAgentDetail {
+  name: string;
+  state: string;
+  ageMs: number;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  heartbeatLatencyMs: number | null;
+  eventLoopLagMs: number | null;
+}
+
 /** What the monitor reads about the fleet in one sample. */
 export interface FleetReading {
-  agents: Array<{
-    name: string;
-    state: string;
-    ageMs: number;
-    cpuPercent: number | null;
-    rssBytes: number | null;
-    heartbeatLatencyMs: number | null;
-    eventLoopLagMs: number | null;
-  }>;
-  /** Errors recorded since `since`, per agent. */
+  totals: FleetTotals;
+  /**
+   * Per-agent detail of live agents only (a stale agent's figures are as old as its last
+   * heartbeat), at most `limit`: first the outliers thresholds are about (up to limit/10 each
+   * with the highest CPU, the highest RSS, the most errors since `since`), so they are sampled
+   * every cycle; the rest are the most recently heartbeating live agents. Never the stalest.
+   */
+  agents: FleetAgentDetail[];
+  /** Errors recorded since `since`, per agent (every agent that recorded one). */
   errorsByAgent: Record<string, number>;
-  /** initializing → active durations completed since `since`. */
+  /** initializing → active durations completed since `since` (the newest `limit`). */
   activations: Array<{ agent: string; ms: number }>;
 }
 
@@ -85,6 +122,6 @@ export interface PerfStore {
   prune(now: number): Promise<{ rolledUp: number; deletedRollups: number }>;
   /** Row counts (for tests, benchmarks and the dashboard). */
   counts(): Promise<{ samples: number; rollups: number }>;
-  /** The fleet as the monitor samples it (at most `limit` agents, oldest heartbeat first). */
+  /** The fleet as the monitor samples it: totals over every agent, per-agent detail of at most `limit` (FLEET_DETAIL_LIMIT) live agents. */
   readFleet(now: number, since: number, limit?: number): Promise<FleetReading>;
 }

@@ -86,6 +86,8 @@ export interface CleanupOptions {
   olderThanMs?: number;
   /** Report what would go, delete nothing. */
   dryRun?: boolean;
+  /** Never these names (e.g. the agents a running supervisor runs), whatever their state. */
+  keep?: readonly string[];
 }
 
 export interface Transition {

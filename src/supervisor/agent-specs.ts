@@ -36,12 +36,17 @@ export function systemAgents(): AgentSpec[] {
   ];
 }
 
-/** Three demo workers; the third dies now and then so healing is visible. */
+/**
+ * Three demo workers (src/supervisor/demo-worker.ts): one steady; one that now and then hangs
+ * (alive, no heartbeat: marked stale by the monitor, then killed and restarted); one that now and
+ * then crashes (exit 1, restarted). The first hang and crash come 2-4 STALE_THRESHOLDs after
+ * start-up, later ones far enough apart to stay within the restart budget (see planFailure).
+ */
 export function demoAgents(): AgentSpec[] {
   return [
-    { name: "DemoWorker-1", kind: "script", module: DEMO_WORKER },
-    { name: "DemoWorker-2", kind: "script", module: DEMO_WORKER },
-    { name: "DemoWorker-flaky", kind: "script", module: DEMO_WORKER, env: { DEMO_DIE_AFTER: "8-25" } },
+    { name: "DemoWorker-steady", kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "none" } },
+    { name: "DemoWorker-hangs", kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "hang" } },
+    { name: "DemoWorker-crashes", kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "crash" } },
   ];
 }
 

@@ -2,14 +2,16 @@
  * Runs the supervisor in this process until SIGINT/SIGTERM: one supervisor per database
  * (InstanceLock), then SystemInitializer, agents, healing. Exit 0 after a clean stop,
  * 2 on bad config/database or another supervisor running, 1 on an unexpected failure.
+ * Whatever can be refused (an unsafe dashboard bind) is refused before any agent starts, and an
+ * error once the agents run stops them (state `stopped`, processes gone) before returning.
  */
 import { loadConfig } from "../config/index.js";
 import { isBgAgentsError, isConfigError } from "../errors/index.js";
-import { startServer, type RunningServer } from "../http/index.js";
+import { assertSafeBind, startServer, type RunningServer } from "../http/index.js";
 import { closeLogger, createLogger } from "../logging/index.js";
 import { SharedState } from "../storage/index.js";
 import { describeTracing, tracingSettings } from "../tracing/index.js";
-import { demoAgents, systemAgents, type AgentSpec } from "./agent-specs.js";
+import { demoAgents, MONITOR_NAME, systemAgents, type AgentSpec } from "./agent-specs.js";
 import { InstanceLock } from "./instance-lock.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -23,32 +25,43 @@ export interface RunSupervisorOptions {
 
 export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<number> {
   const config = loadConfig();
+  // refused before the lock, the database and any agent: nothing to clean up
+  if (opts.dashboard !== false) assertSafeBind(config.dashboardHost, config.apiToken);
   const lock = InstanceLock.acquire(config.databasePath);
   const logger = createLogger({ agentName: "supervisor", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const log = logger.child({ module: "main" });
   let store: SharedState | undefined;
   let server: RunningServer | undefined;
+  let stopping: Promise<void> | undefined;
+  let supervisor: Supervisor | undefined;
   try {
     store = await SharedState.fromConfig(config);
     const agents = [...systemAgents(), ...(opts.demo ? demoAgents() : []), ...(opts.extra ?? [])];
-    const supervisor = new Supervisor({ config, store, logger, agents });
-    let stopping: Promise<void> | undefined;
+    const sup = (supervisor = new Supervisor({ config, store, logger, agents }));
     const stop = (signal: string) => {
-      stopping ??= supervisor.stop(`${signal} received`);
+      stopping ??= sup.stop(`${signal} received`);
     };
     process.on("SIGINT", () => stop("SIGINT"));
     process.on("SIGTERM", () => stop("SIGTERM"));
     log.info(describeTracing(tracingSettings()));
     log.info(`supervising ${agents.map((a) => a.name).join(", ")} on ${config.databasePath} ` +
       `(heartbeat ${config.heartbeatIntervalMs / 1000}s, stale after ${config.staleThresholdMs / 1000}s)`);
-    await supervisor.start();
+    await sup.start();
     if (opts.dashboard !== false) server = await startDashboard(store, config, logger);
-    await supervisor.wait();
+    await sup.wait();
     await stopping;
     log.info("supervisor stopped");
     return 0;
   } catch (e) {
     log.error(isBgAgentsError(e) ? (e as Error).message : ((e as Error)?.stack ?? String(e)));
+    // agents may be running (start() spawns them): stop them rather than leave orphans behind
+    if (supervisor) {
+      try {
+        await (stopping ??= supervisor.stop(`supervisor failed: ${(e as Error)?.message ?? String(e)}`));
+      } catch (stopError) {
+        log.error(`stopping the agents failed: ${(stopError as Error)?.message ?? String(stopError)}`);
+      }
+    }
     return isBgAgentsError(e) ? 2 : 1;
   } finally {
     await server?.close();
@@ -62,7 +75,8 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
 async function startDashboard(store: SharedState, config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>): Promise<RunningServer | undefined> {
   const log = logger.child({ module: "main" });
   try {
-    const server = await startServer({ store, config, logger });
+    // /healthz watches the supervised monitor, whose name is fixed whatever AGENT_NAME says
+    const server = await startServer({ store, config, logger, monitorName: MONITOR_NAME });
     log.info(`dashboard on ${server.url}`);
     return server;
   } catch (e) {

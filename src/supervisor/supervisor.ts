@@ -86,6 +86,7 @@ export class Supervisor {
   /** Kills agent processes a SIGKILLed previous supervisor left running, runs the SystemInitializer, starts the agents. */
   async start(): Promise<void> {
     await this.killOrphans();
+    await this.saveRecord(); // what it runs, before anything else: restart requests are accepted only for these
     const graph = buildInitializer();
     await graph.invoke(
       { agents: [...this.specs.keys()], maxCycles: 1, sessionId: this.ctx.sessionId },

@@ -54,6 +54,39 @@ describe("checkAgents", () => {
   });
 });
 
+describe("checkAgents restart advice", () => {
+  const records = [
+    rec("HeartbeatHealthAgent", {}),
+    rec("Worker", { state: "stale", lastHeartbeat: NOW - 300_000 }),
+    rec("pushy", { state: "stale", lastHeartbeat: NOW - 300_000, pid: 4242, host: "py-box" }),
+    rec("Crashy", { state: "failed" }),
+    rec("own-failed", { state: "failed" }),
+  ];
+  const fixes = (supervisor?: { running: boolean; agents: string[] }) => {
+    const f = byId(checkAgents(records, { ...opts, supervisor }));
+    return { stale: f["agents.stale"]!.fix!.join("\n"), failed: f["agents.failed"]!.fix!.join("\n") };
+  };
+
+  it("bg-agents restart only for the running supervisor's agents; restart the others where they run", () => {
+    const { stale, failed } = fixes({ running: true, agents: ["Worker", "Crashy"] });
+    expect(stale).toContain("if its process is not running, restart it: bg-agents restart Worker");
+    expect(stale).toContain("if its process is not running, restart it where it runs (pid 4242 on py-box): pushy is not run by the supervisor, so bg-agents restart refuses it");
+    expect(stale).not.toContain("bg-agents restart pushy");
+    expect(failed).toContain("restart it after fixing the cause: bg-agents restart Crashy");
+    expect(failed).toContain("restart it after fixing the cause where it runs: own-failed is not run by the supervisor");
+  });
+
+  it("with no supervisor running: bg-agents start for its agents, where it runs for the others, never bg-agents restart", () => {
+    const { stale } = fixes({ running: false, agents: ["Worker"] });
+    expect(stale).toContain("if its process is not running, restart it: no supervisor is running; bg-agents start runs Worker again");
+    expect(stale).toContain("pushy is not run by a supervisor, so bg-agents restart refuses it");
+    expect(stale).toContain("records of agents that are gone for good: bg-agents cleanup-stale");
+    expect(fixes({ running: false, agents: [] }).failed).toContain("restart it after fixing the cause where it runs: Crashy is not run by a supervisor, so bg-agents restart refuses it (or, if it is gone for good, remove its record: bg-agents cleanup-stale)");
+    const none = fixes();
+    expect(none.stale + none.failed).not.toMatch(/bg-agents restart (?!refuses)\w/);
+  });
+});
+
 describe("log files", () => {
   it("keeps a torn last line for later, shows non-JSON lines raw, and a follower continues where reading stopped", () => {
     const dir = makeTempDir();

@@ -72,6 +72,6 @@ describe("AgentClient", () => {
     expect((await store.getAgent("mine"))!.state).toBe("active");
     await client.stop();
     expect((await store.getAgent("mine"))!.state).toBe("stopped");
-    expect(() => new AgentClient({ name: "" })).toThrow(/Agent name must be/);
+    expect(() => new AgentClient({ name: "" })).toThrow(/Invalid agent name: it is empty/);
   });
 });

@@ -1,27 +1,45 @@
 /**
  * The JSON API against a real server (port 0) over a real temp SQLite file: push heartbeats keep an
  * agent active and their absence makes it stale; every bad request gets a 4xx and writes nothing;
- * bind and token rules; live events; agent logs.
+ * restart requests only for the running supervisor's agents, clean-up keeps them; bind and token
+ * rules; live events; agent logs.
  */
+import { hostname } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { isConfigError } from "../../src/errors/index.js";
 import { startServer } from "../../src/http/index.js";
 import { closeLogger, createLogger } from "../../src/logging/index.js";
+import { SYSTEM_KEYS, type SharedState } from "../../src/storage/index.js";
+import { InstanceLock, type SupervisorRecord } from "../../src/supervisor/index.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
 import { closeServers, post, rawPost, snapshot, startTestServer } from "./helpers.js";
 
+const locks: InstanceLock[] = [];
+
 afterEach(async () => {
+  for (const l of locks.splice(0)) l.release();
   await closeServers();
   await closeStores();
   removeTempDirs();
 });
 
 const TOKEN = "test-token-0123456789abcdef";
+
+/**
+ * This process plays the running supervisor of `path`: it takes the real supervisor lock
+ * (`<db>.supervisor.lock`, the one `bg-agents start` holds) and writes the record it writes.
+ */
+async function actAsSupervisor(store: SharedState, path: string, agents: string[]): Promise<void> {
+  locks.push(InstanceLock.acquire(path));
+  const record: SupervisorRecord = { pid: process.pid, host: hostname(), startedAt: Date.now(), agents, children: [] };
+  await store.fleet.setSystemState(SYSTEM_KEYS.supervisor, record);
+}
 
 describe("heartbeat push", () => {
   it("keeps an agent active while it pushes; without pushes the sweep marks it stale; a push revives it", async () => {
@@ -77,6 +95,10 @@ describe("bad requests", () => {
       ["empty JSON body", () => fetch(hb, { method: "POST", headers: json, body: "" }), 400],
       ["name too long", () => fetch(`${url}/api/agents/${"n".repeat(129)}/heartbeat`, { method: "POST" }), 400],
       ["control character in name", () => fetch(`${url}/api/agents/bad%0Aname/heartbeat`, { method: "POST" }), 400],
+      ["blank name", () => fetch(`${url}/api/agents/%20/heartbeat`, { method: "POST" }), 400],
+      ["bidi control in name", () => fetch(`${url}/api/agents/${encodeURIComponent("w\u202E1")}/heartbeat`, { method: "POST" }), 400],
+      ["blank host", () => fetch(hb, { method: "POST", headers: json, body: JSON.stringify({ host: "  " }) }), 400],
+      ["JSON null body", () => fetch(hb, { method: "POST", headers: json, body: "null" }), 400],
       ["cross-origin push", () => fetch(hb, { method: "POST", headers: { ...json, origin: "http://evil.example" }, body: "{}" }), 403],
       ["restart unknown agent", () => fetch(`${url}/api/agents/ghost/restart`, { method: "POST" }), 404],
       ["restart with a body field", () => fetch(`${url}/api/agents/known/restart`, { method: "POST", headers: json, body: JSON.stringify({ now: true }) }), 400],
@@ -98,8 +120,9 @@ describe("bad requests", () => {
   });
 
   it("with API_TOKEN set, state-changing routes need the bearer token; reads do not", async () => {
-    const { url, store } = await startTestServer({ API_TOKEN: TOKEN });
+    const { url, store, config } = await startTestServer({ API_TOKEN: TOKEN });
     await store.registerAgent("known");
+    await actAsSupervisor(store, config.databasePath, ["known"]);
     const before = snapshot(store);
     for (const auth of [undefined, "Bearer wrong-token-wrong-token", `Basic ${TOKEN}`, TOKEN]) {
       const headers: Record<string, string> = auth ? { authorization: auth } : {};
@@ -112,6 +135,63 @@ describe("bad requests", () => {
     expect((await fetch(`${url}/api/agents`)).status).toBe(200);
     expect((await post(`${url}/api/agents/known/restart`, undefined, { authorization: `Bearer ${TOKEN}` })).status).toBe(202);
     expect((await store.getAgent("known"))?.restartRequestedAt).not.toBeNull();
+  });
+});
+
+describe("restart requests and clean-up", () => {
+  it("refuses a restart with 409 when no supervisor runs, and writes nothing", async () => {
+    const { url, store, config } = await startTestServer();
+    await store.updateHeartbeat("pushy", { pid: 4242, host: "py-host" });
+    // a supervisor ran once (its record is there) but none holds the lock now
+    const record: SupervisorRecord = { pid: 999_999_999, host: hostname(), startedAt: 0, agents: ["pushy"], children: [] };
+    await store.fleet.setSystemState(SYSTEM_KEYS.supervisor, record);
+    const before = snapshot(store);
+    const r = await post(`${url}/api/agents/pushy/restart`);
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ error: "NO_SUPERVISOR", name: "pushy" });
+    expect(r.body!.message).toMatch(/^No supervisor is running on this database, so nothing would serve a restart request; none was recorded\. Start the fleet with bg-agents start/);
+    expect(snapshot(store)).toBe(before);
+    expect(existsSync(`${config.databasePath}.supervisor.lock`)).toBe(false); // the check creates no file
+  });
+
+  it("refuses a restart with 409 for an agent the running supervisor does not run; accepts one it runs", async () => {
+    const { url, store, config } = await startTestServer();
+    await store.updateHeartbeat("pushy", { pid: 4242, host: "py-host" });
+    await store.registerAgent("Worker");
+    await actAsSupervisor(store, config.databasePath, ["Worker"]);
+    const before = snapshot(store);
+    const r = await post(`${url}/api/agents/pushy/restart`);
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ error: "AGENT_NOT_SUPERVISED", name: "pushy" });
+    expect(r.body!.message).toMatch(new RegExp(`^pushy is not supervised: the running supervisor \\(pid ${process.pid}\\) does not run it, ` +
+      `so a restart request would never be served; none was recorded\\. Restart it where it runs \\(pid 4242 on py-host\\)\\.$`));
+    expect(snapshot(store)).toBe(before);
+
+    const ok = await post(`${url}/api/agents/Worker/restart`);
+    expect(ok).toMatchObject({ status: 202, body: { ok: true, name: "Worker" } });
+    expect(await store.pendingRestarts()).toEqual(["Worker"]);
+  });
+
+  it("clean-up keeps the running supervisor's agents, lists them as kept, and removes the rest", async () => {
+    const { url, store, config } = await startTestServer();
+    for (const n of ["Worker", "pushy", "gone"]) await store.updateHeartbeat(n);
+    await store.updateAgentState("Worker", "failed", "restart budget spent");
+    await store.updateAgentState("pushy", "stale", "no heartbeat");
+    await store.updateAgentState("gone", "stopped", "shutdown");
+    await actAsSupervisor(store, config.databasePath, ["Worker", "HeartbeatHealthAgent"]);
+
+    const dry = await post(`${url}/api/cleanup-stale`, JSON.stringify({ dryRun: true }));
+    expect(dry.status).toBe(200);
+    expect(dry.body).toEqual({
+      ok: true, dryRun: true, removed: ["gone", "pushy"],
+      kept: [{ name: "Worker", reason: `supervised: the running supervisor (pid ${process.pid}) runs it` }],
+    });
+    const real = await post(`${url}/api/cleanup-stale`);
+    expect(real.body).toMatchObject({ ok: true, dryRun: false, removed: ["gone", "pushy"], kept: [{ name: "Worker" }] });
+    expect((await store.getRegisteredAgents()).map((a) => a.name)).toEqual(["Worker"]);
+    expect(await store.getTransitions({ agent: "Worker" })).not.toEqual([]); // its history too
+    // so it can still be restarted
+    expect((await post(`${url}/api/agents/Worker/restart`)).status).toBe(202);
   });
 });
 

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { SharedState } from "../../src/storage/index.js";
 import { REPO_ROOT } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 
@@ -15,8 +16,10 @@ afterEach(() => {
   removeTempDirs();
 });
 
-function cli(args: string[], env: Record<string, string> = {}) {
+/** The dashboard serves an existing database only (a missing one is refused, see test/cli/dashboard-db.int.test.ts). */
+async function cli(args: string[], env: Record<string, string> = {}) {
   const dir = makeTempDir();
+  await (await SharedState.open({ path: join(dir, "state.db") })).close();
   const proc = spawn(process.execPath, [join(REPO_ROOT, "bin/bg-agents.js"), ...args], {
     cwd: dir,
     env: { ...process.env, NODE_OPTIONS: "", API_TOKEN: "", DATABASE_PATH: join(dir, "state.db"), LOG_DIR: join(dir, "logs"), ...env },
@@ -33,7 +36,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 
 describe("bg-agents dashboard", () => {
   it("serves the API until SIGTERM and exits 0", async () => {
-    const c = cli(["dashboard", "--port", "0", "--json"]);
+    const c = await cli(["dashboard", "--port", "0", "--json"]);
     const deadline = Date.now() + 30_000;
     while (!c.out().includes("\n")) {
       if (Date.now() > deadline || c.proc.exitCode !== null) throw new Error(`no address printed; stderr: ${c.err()}`);
@@ -48,7 +51,7 @@ describe("bg-agents dashboard", () => {
   });
 
   it("refuses 0.0.0.0 without API_TOKEN with exit 2", async () => {
-    const c = cli(["dashboard", "--host", "0.0.0.0", "--port", "0"]);
+    const c = await cli(["dashboard", "--host", "0.0.0.0", "--port", "0"]);
     expect(await c.exited).toBe(2);
     expect(c.err()).toMatch(/Refusing to bind .*0\.0\.0\.0.*API_TOKEN/);
   });

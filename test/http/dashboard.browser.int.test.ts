@@ -3,9 +3,12 @@
  * the API) are listed with the right colors; a killed agent turns stale without a reload; a hostile
  * agent name renders as text; a restart from the page without the API token is refused.
  */
+import { hostname } from "node:os";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HeartbeatHealthAgent } from "../../src/agents/heartbeat/agent.js";
+import { SYSTEM_KEYS } from "../../src/storage/index.js";
+import { InstanceLock } from "../../src/supervisor/index.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { killChildren, spawnTs, type Child } from "../helpers/processes.js";
 import { closeStores } from "../helpers/store.js";
@@ -117,8 +120,20 @@ describe.skipIf(skipBrowserTests())("dashboard in Chromium", () => {
     await page.fill("#token", TOKEN);
     await page.press("#token", "Enter");
     await page.locator("#token").blur();
+    // with the token but no supervisor running, nothing would serve it: refused, with the reason
     await page.click("#restart");
-    await waitFor(async () => /Restart of agent-a requested/.test((await page.textContent("#action-msg")) ?? ""), { message: "restart with token not accepted" });
-    expect((await t.store.getAgent("agent-a"))?.restartRequestedAt).not.toBeNull();
+    await waitFor(async () => /Restart refused \(409\): No supervisor is running/.test((await page.textContent("#action-msg")) ?? ""), { message: "no 409 shown" });
+    expect((await t.store.getAgent("agent-a"))?.restartRequestedAt).toBeNull();
+
+    // this process plays the running supervisor of agent-a (the lock and the record `bg-agents start` keeps)
+    const lock = InstanceLock.acquire(t.config.databasePath);
+    try {
+      await t.store.fleet.setSystemState(SYSTEM_KEYS.supervisor, { pid: process.pid, host: hostname(), startedAt: Date.now(), agents: ["agent-a"], children: [] });
+      await page.click("#restart");
+      await waitFor(async () => /Restart of agent-a requested/.test((await page.textContent("#action-msg")) ?? ""), { message: "restart with token not accepted" });
+      expect((await t.store.getAgent("agent-a"))?.restartRequestedAt).not.toBeNull();
+    } finally {
+      lock.release();
+    }
   });
 });

@@ -4,14 +4,13 @@
  * heartbeat write latency, event-loop lag, error rate and initializing → active time.
  */
 import { statSync } from "node:fs";
-import { PERF_METRICS as M, type PerfSample, type StateStore } from "../../storage/index.js";
+import { nearestRank, PERF_METRICS as M, type PerfSample, type StateStore } from "../../storage/index.js";
 
 const PROBES = 7;
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
+  return sorted[nearestRank(sorted.length, p)]!;
 }
 
 function fileBytes(path: string): number {
@@ -33,25 +32,31 @@ async function probeDb(store: StateStore): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * Fleet-wide metrics (live/stale counts, heartbeat-age percentiles, the fleet's error rate) cover
+ * every agent; per-agent metrics cover the detail sample readFleet picks (at most
+ * FLEET_DETAIL_LIMIT live agents: the CPU/RSS/error outliers, then the most recently active).
+ */
 export async function collectSample(store: StateStore, databasePath: string, now: number, since: number): Promise<PerfSample[]> {
   const probes = await probeDb(store);
   const fleet = await store.perf.readFleet(now, since);
-  const ages = fleet.agents.filter((a) => a.state !== "stale").map((a) => a.ageMs).sort((a, b) => a - b);
+  const t = fleet.totals;
   const round = (v: number) => +v.toFixed(3);
+  const minutes = Math.max(1 / 60, (now - since) / 60_000);
   const out: PerfSample[] = [
     { metric: M.dbProbeP50, value: round(percentile(probes, 50)) },
     { metric: M.dbProbeP95, value: round(percentile(probes, 95)) },
     { metric: M.dbFileBytes, value: fileBytes(databasePath) },
     { metric: M.dbWalBytes, value: fileBytes(`${databasePath}-wal`) },
-    { metric: M.heartbeatAgeP50, value: percentile(ages, 50) },
-    { metric: M.heartbeatAgeP95, value: percentile(ages, 95) },
-    { metric: M.heartbeatAgeMax, value: ages.at(-1) ?? 0 },
-    { metric: M.agentsLive, value: ages.length },
-    { metric: M.agentsStale, value: fleet.agents.length - ages.length },
+    { metric: M.heartbeatAgeP50, value: t.heartbeatAgeP50Ms },
+    { metric: M.heartbeatAgeP95, value: t.heartbeatAgeP95Ms },
+    { metric: M.heartbeatAgeMax, value: t.heartbeatAgeMaxMs },
+    { metric: M.agentsLive, value: t.live },
+    { metric: M.agentsStale, value: t.stale },
+    { metric: M.agentsErrorsPerMin, value: round(t.errors / minutes) },
+    { metric: M.agentsSampled, value: fleet.agents.length },
   ];
-  const minutes = Math.max(1 / 60, (now - since) / 60_000);
   for (const a of fleet.agents) {
-    if (a.state === "stale") continue;
     if (a.cpuPercent !== null) out.push({ metric: M.agentCpu, agent: a.name, value: a.cpuPercent });
     if (a.rssBytes !== null) out.push({ metric: M.agentRss, agent: a.name, value: a.rssBytes });
     if (a.heartbeatLatencyMs !== null) out.push({ metric: M.agentHeartbeatLatency, agent: a.name, value: a.heartbeatLatencyMs });

@@ -1,7 +1,8 @@
 /**
  * `bg-agents cleanup-stale`: the seed's cleanup_stale_agents.py. Removes the records (with their
  * transitions and errors) of agents that are stale, stopped or failed and whose last heartbeat is
- * older than --older-than; --dry-run lists them and deletes nothing.
+ * older than --older-than; --dry-run lists them and deletes nothing. Agents the running supervisor
+ * runs are kept (it restarts them, and `bg-agents restart` needs their records) and listed as kept.
  */
 import type { Command } from "commander";
 import type { AgentRecord } from "../../storage/index.js";
@@ -10,6 +11,7 @@ import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
 import { formatAge, formatDuration } from "../format/units.js";
 import { action, cliConfig, durationArg, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
+import { readSupervision } from "../../supervisor/supervision.js";
 
 interface CleanupFlags extends DbOptions {
   olderThan: number;
@@ -22,6 +24,10 @@ interface Removed {
   lastHeartbeat: string | null;
 }
 
+interface Kept extends Removed {
+  reason: string;
+}
+
 export function register(program: Command): void {
   withCommonOptions(
     program
@@ -30,27 +36,36 @@ export function register(program: Command): void {
       .option("--older-than <duration>", "only agents whose last heartbeat is older than this (90s, 10m, 2h, 1d)", durationArg, 0)
       .option("--dry-run", "list what would be removed, delete nothing"),
   )
-    .addHelpText("after", "\nLive agents (initializing, active, error, recovering) are never removed.\nExit codes: 0 done, 2 bad config or database.")
+    .addHelpText("after", "\nLive agents (initializing, active, error, recovering) are never removed, nor are agents the running supervisor runs (listed as kept).\n" +
+      "Exit codes: 0 done, 2 bad config or database.")
     .action(action(async (opts: CleanupFlags) => {
       const config = cliConfig({ databasePath: opts.db });
       const store = await openExistingStore(config);
       const now = Date.now();
       let removed: Removed[];
+      let kept: Kept[];
+      let supervisorPid: number | undefined;
       try {
         // details first: the records are gone after the real run
         const before = new Map<string, AgentRecord>();
         for (const a of await store.getRegisteredAgents({ states: ["stale", "stopped", "failed"] })) before.set(a.name, a);
-        const names = await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: opts.dryRun });
-        removed = names.map((name) => {
+        const describe = (name: string): Removed => {
           const a = before.get(name);
           return { name, state: a?.state ?? null, lastHeartbeat: a ? new Date(a.lastHeartbeat).toISOString() : null };
-        });
+        };
+        const sup = await readSupervision(store, config.databasePath);
+        supervisorPid = sup.pid;
+        const supervised = new Set(sup.agents);
+        const reason = `supervised: the running supervisor (pid ${sup.pid ?? "?"}) runs it; bg-agents restart restarts it`;
+        kept = (await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: true }))
+          .filter((n) => supervised.has(n)).map((n) => ({ ...describe(n), reason }));
+        removed = (await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: opts.dryRun, keep: sup.agents })).map(describe);
       } finally {
         await store.close();
       }
       const cutoff = new Date(now - opts.olderThan).toISOString();
       if (opts.json) {
-        printJson({ dryRun: opts.dryRun === true, olderThanMs: opts.olderThan, cutoff, count: removed.length, agents: removed });
+        printJson({ dryRun: opts.dryRun === true, olderThanMs: opts.olderThan, cutoff, count: removed.length, agents: removed, kept });
         return EXIT.OK;
       }
       const paint = painter(colourEnabled());
@@ -62,6 +77,16 @@ export function register(program: Command): void {
           { header: "AGENT", value: (r) => r.name, max: 60 },
           { header: "STATE", value: (r) => (r.state ? paint(STATE_COLOURS[r.state as keyof typeof STATE_COLOURS] ?? "grey", r.state) : "?") },
           { header: "LAST HEARTBEAT", value: (r) => (r.lastHeartbeat ? formatAge(now - Date.parse(r.lastHeartbeat)) : "?") },
+        ]));
+      }
+      if (kept.length) {
+        lines.push("", `Kept ${kept.length} record(s) of supervised agents: the running supervisor (pid ${supervisorPid ?? "?"}) runs them ` +
+          `(restart one with: bg-agents restart ${kept[0]!.name}).`, "");
+        lines.push(renderTable(kept, [
+          { header: "AGENT", value: (r) => r.name, max: 60 },
+          { header: "STATE", value: (r) => (r.state ? paint(STATE_COLOURS[r.state as keyof typeof STATE_COLOURS] ?? "grey", r.state) : "?") },
+          { header: "LAST HEARTBEAT", value: (r) => (r.lastHeartbeat ? formatAge(now - Date.parse(r.lastHeartbeat)) : "?") },
+          { header: "KEPT BECAUSE", value: () => "supervised" },
         ]));
       }
       if (opts.dryRun && removed.length) lines.push("", "Run again without --dry-run to delete them.");

@@ -1,12 +1,15 @@
 /**
  * `bg-agents dashboard`: runs only the dashboard/API server on the shared state database until
- * SIGINT/SIGTERM (`bg-agents start` runs it alongside the agents).
+ * SIGINT/SIGTERM (`bg-agents start` runs it alongside the agents). Like the other commands it
+ * refuses a database file that does not exist (exit 2) instead of creating an empty one.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { loadConfig, type ConfigOverrides } from "../../config/index.js";
 import { isBgAgentsError } from "../../errors/index.js";
 import { closeLogger, createLogger } from "../../logging/index.js";
-import { SharedState } from "../../storage/index.js";
+import { SharedState, SYSTEM_KEYS } from "../../storage/index.js";
+import { MONITOR_NAME } from "../../supervisor/agent-specs.js";
+import { assertDatabaseExists, EXIT, reportError } from "../support/run.js";
 
 function portArg(v: string): number {
   const n = Number(v);
@@ -30,10 +33,14 @@ export function register(program: Command): void {
       let code = 0;
       try {
         const config = loadConfig(process.env, overrides);
+        assertDatabaseExists(config.databasePath); // before the logger and the store create any file
         const logger = createLogger({ agentName: "dashboard", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
         const store = await SharedState.fromConfig(config);
         const { startServer } = await import("../../http/index.js");
-        const server = await startServer({ store, config, logger }).catch(async (e: unknown) => {
+        // /healthz watches the supervisor's monitor on a database a supervisor runs or ran, else AGENT_NAME's
+        const sup = await store.fleet.getSystemState<{ agents?: string[] }>(SYSTEM_KEYS.supervisor);
+        const monitorName = sup?.agents?.includes(MONITOR_NAME) ? MONITOR_NAME : config.agentName;
+        const server = await startServer({ store, config, logger, monitorName }).catch(async (e: unknown) => {
           await store.close();
           throw e;
         });
@@ -46,9 +53,13 @@ export function register(program: Command): void {
         await store.close();
         await closeLogger(logger);
       } catch (e) {
-        const known = isBgAgentsError(e) || (e as { code?: string }).code === "EADDRINUSE";
-        process.stderr.write(`bg-agents dashboard: ${known ? (e as Error).message : ((e as Error).stack ?? String(e))}\n`);
-        code = known ? 2 : 3;
+        if (isBgAgentsError(e)) {
+          code = reportError(e, opts.json === true); // the same line (and --json error) as every other command, exit 2
+        } else {
+          const known = (e as { code?: string }).code === "EADDRINUSE";
+          process.stderr.write(`bg-agents dashboard: ${known ? (e as Error).message : ((e as Error).stack ?? String(e))}\n`);
+          code = known ? EXIT.USAGE : EXIT.INTERNAL;
+        }
       }
       process.exit(code);
     });

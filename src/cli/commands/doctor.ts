@@ -1,13 +1,15 @@
 /**
  * `bg-agents doctor`: walks the seed's "common issues" (stuck initializing, stale heartbeats,
  * database locking, failed agents, no monitor) and says for each what it found and what to do.
- * Exit 1 when it found a problem.
+ * Exit 1 when it found a problem, a missing, empty, non-SQLite or corrupt database included (as db-check).
  */
 import type { Command } from "commander";
-import { runDoctor } from "../../diagnostics/index.js";
+import { hasTable, inspectDbFile, openReadOnly, runDoctor } from "../../diagnostics/index.js";
+import { SYSTEM_KEYS } from "../../storage/index.js";
+import { MONITOR_NAME } from "../../supervisor/agent-specs.js";
 import { printReport, withProgress } from "../format/report.js";
 import { formatDuration } from "../format/units.js";
-import { action, cliConfig, durationArg, withCommonOptions, type DbOptions } from "../support/run.js";
+import { action, assertNotDirectory, cliConfig, durationArg, withCommonOptions, type DbOptions } from "../support/run.js";
 
 interface DoctorFlags extends DbOptions {
   stuckAfter?: number;
@@ -20,14 +22,41 @@ export function register(program: Command): void {
       .command("doctor")
       .description("Find common problems (stuck, stale, failed agents, locking, no monitor) and say what to do")
       .option("--stuck-after <duration>", "an agent initializing longer than this is stuck (default: STALE_THRESHOLD)", durationArg)
-      .option("--monitor <name>", "name of the HeartbeatHealthAgent (default: AGENT_NAME)"),
+      .option("--monitor <name>", `name of the HeartbeatHealthAgent (default: ${MONITOR_NAME} on a database a supervisor runs or ran, ` +
+        "whatever AGENT_NAME says; else AGENT_NAME, the name bg-agents monitor runs under)"),
   )
-    .addHelpText("after", "\nExit codes: 0 no problems (warnings allowed), 1 problems found, 2 bad config.")
+    .addHelpText("after", "\nExit codes: 0 no problems (warnings allowed), 1 problems found (a missing, empty, non-SQLite or corrupt database file is one), 2 bad flag or config (e.g. --db naming a directory).")
     .action(action(async (opts: DoctorFlags) => {
       const config = cliConfig({ databasePath: opts.db });
+      assertNotDirectory(config.databasePath);
+      const monitorName = opts.monitor ?? defaultMonitor(config.databasePath, config.agentName);
       const report = await withProgress("examining", (onStep) =>
-        runDoctor({ config, stuckAfterMs: opts.stuckAfter, monitorName: opts.monitor, onStep }));
-      const head = `bg-agents doctor: ${config.databasePath} (stale after ${formatDuration(config.staleThresholdMs)}, monitor ${opts.monitor ?? config.agentName})`;
+        runDoctor({ config, stuckAfterMs: opts.stuckAfter, monitorName, onStep }));
+      const head = `bg-agents doctor: ${config.databasePath} (stale after ${formatDuration(config.staleThresholdMs)}, monitor ${monitorName})`;
       return printReport(report, head, opts.json);
     }));
+}
+
+/**
+ * The monitor to check when --monitor is not given. The supervisor's monitor is always
+ * HeartbeatHealthAgent (each agent it starts gets its own AGENT_NAME), so on a database a
+ * supervisor runs or ran (its record in system_state) that is the one; otherwise the monitor runs
+ * alone (`bg-agents monitor`) under AGENT_NAME. Any trouble reading the file (missing, not SQLite,
+ * corrupt) falls back to AGENT_NAME: runDoctor reports that trouble itself.
+ */
+function defaultMonitor(databasePath: string, agentName: string): string {
+  if (agentName === MONITOR_NAME || inspectDbFile(databasePath).kind !== "sqlite") return agentName;
+  try {
+    const db = openReadOnly(databasePath);
+    try {
+      if (!hasTable(db, "system_state")) return agentName;
+      const row = db.prepare(`SELECT value FROM system_state WHERE key = ?`).get(SYSTEM_KEYS.supervisor) as { value: string } | undefined;
+      const agents = row ? (JSON.parse(row.value) as { agents?: unknown }).agents : undefined;
+      return Array.isArray(agents) && agents.includes(MONITOR_NAME) ? MONITOR_NAME : agentName;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return agentName;
+  }
 }

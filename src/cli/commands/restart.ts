@@ -2,16 +2,31 @@
  * `bg-agents restart [AGENT...] [--clean]`: the seed's "cleanup and restart". Asks the running
  * supervisor to restart the named agents (default: every agent it runs) through
  * `store.requestRestart`; `--clean` first removes the records of stale, stopped and failed agents
- * the supervisor does not run (with their history).
+ * the supervisor does not run (with their history). Only agents the running supervisor runs can be
+ * restarted: a request for any other agent (one that pushes heartbeats or uses AgentClient) would
+ * never be served, so it is refused and nothing is written; so is every request when no
+ * supervisor runs.
  */
 import type { Command } from "commander";
-import { SYSTEM_KEYS } from "../../storage/index.js";
-import { InstanceLock, type SupervisorRecord } from "../../supervisor/index.js";
+import { AgentNotFoundError, BgAgentsError } from "../../errors/index.js";
+import type { AgentRecord } from "../../storage/index.js";
+import { readSupervision, type Supervision } from "../../supervisor/supervision.js";
 import { printJson } from "../format/json.js";
 import { action, cliConfig, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
 
 interface RestartFlags extends DbOptions {
   clean?: boolean;
+}
+
+/** One line for a refused request: which agents, why, and where to restart them instead. */
+export function notSupervisedMessage(agents: readonly AgentRecord[], sup: Supervision): string {
+  const one = agents.length === 1;
+  const where = agents.filter((a) => a.pid !== null).map((a) => `${a.name}: pid ${a.pid}${a.host ? ` on ${a.host}` : ""}`);
+  return `${agents.map((a) => a.name).join(", ")} ${one ? "is" : "are"} not supervised: the running supervisor (pid ${sup.pid ?? "?"}) ` +
+    `does not run ${one ? "it" : "them"}, so a restart request would never be served; nothing was requested. ` +
+    `Restart ${one ? "it" : "them"} where ${one ? "it runs" : "they run"}${where.length ? ` (${where.join("; ")})` : ""}, ` +
+    `or remove the record of an agent that is gone for good: bg-agents cleanup-stale. ` +
+    `The supervisor runs: ${sup.agents.join(", ") || "no agent"}.`;
 }
 
 export function register(program: Command): void {
@@ -22,32 +37,44 @@ export function register(program: Command): void {
       .description("Clean up and restart: ask the running supervisor to restart agents")
       .option("--clean", "first remove records of stale/stopped/failed agents the supervisor does not run"),
   )
-    .addHelpText("after", "\nExit codes: 0 requested, 1 no supervisor running (nothing restarted), 2 bad config, database or agent name.")
+    .addHelpText("after", "\nOnly agents the running supervisor (bg-agents start) runs can be restarted; restart other agents where they run.\n" +
+      "Exit codes: 0 requested, 1 no supervisor running (nothing restarted or removed), " +
+      "2 bad config, database or agent name (unknown, or not run by the supervisor: nothing requested).")
     .action(action(async (names: string[], opts: RestartFlags) => {
       const config = cliConfig({ databasePath: opts.db });
       const store = await openExistingStore(config);
       try {
-        const running = InstanceLock.isHeld(config.databasePath);
-        const record = await store.fleet.getSystemState<SupervisorRecord>(SYSTEM_KEYS.supervisor);
-        const supervised = new Set(record?.agents ?? []);
-        let removed: string[] = [];
-        if (opts.clean) {
-          const gone = await store.cleanupStale({ dryRun: true });
-          removed = await store.fleet.removeAgents(gone.filter((n) => !supervised.has(n)));
+        // check everything before writing anything: a refused request leaves the database as it was
+        const named: AgentRecord[] = [];
+        for (const name of new Set(names)) {
+          const a = await store.getAgent(name);
+          if (!a) throw new AgentNotFoundError(name);
+          named.push(a);
         }
-        const targets = names.length ? names : running ? [...supervised] : [];
-        if (running) for (const name of targets) await store.requestRestart(name);
+        const sup = await readSupervision(store, config.databasePath);
+        if (!sup.running) {
+          if (opts.json) printJson({ supervisorRunning: false, removed: [], restartRequested: [] });
+          else {
+            process.stdout.write(`No supervisor is running on ${config.databasePath}: nothing restarted${opts.clean ? " or removed" : ""} ` +
+              `(a restart request would never be served). Start the fleet with: bg-agents start\n`);
+          }
+          return EXIT.PROBLEMS;
+        }
+        const supervised = new Set(sup.agents);
+        const foreign = named.filter((a) => !supervised.has(a.name));
+        if (foreign.length) throw new BgAgentsError("AGENT_NOT_SUPERVISED", notSupervisedMessage(foreign, sup));
+        const targets = named.length ? named.map((a) => a.name) : [...supervised];
+        const removed = opts.clean ? await store.cleanupStale({ keep: [...supervised] }) : [];
+        for (const name of targets) await store.requestRestart(name);
         if (opts.json) {
-          printJson({ supervisorRunning: running, removed, restartRequested: running ? targets : [] });
+          printJson({ supervisorRunning: true, removed, restartRequested: targets });
         } else {
           const lines: string[] = [];
           if (opts.clean) lines.push(`Removed ${removed.length} stale/stopped/failed record(s)${removed.length ? `: ${removed.join(", ")}` : ""}.`);
-          lines.push(running
-            ? `Restart requested for ${targets.join(", ") || "no agent"}; the supervisor restarts them within a second (watch: bg-agents status).`
-            : `No supervisor is running on ${config.databasePath}: nothing restarted. Start the fleet with: bg-agents start`);
+          lines.push(`Restart requested for ${targets.join(", ") || "no agent"}; the supervisor restarts them within a second (watch: bg-agents status).`);
           process.stdout.write(lines.join("\n") + "\n");
         }
-        return running ? EXIT.OK : EXIT.PROBLEMS;
+        return EXIT.OK;
       } finally {
         await store.close();
       }

@@ -3,8 +3,8 @@
  * and one-line errors. Exit codes: 0 all good, 1 problems found, 2 bad config/usage/unusable
  * database, 3 internal error (a bug: the stack is printed).
  */
-import { existsSync } from "node:fs";
-import { InvalidArgumentError, type Command } from "commander";
+import { existsSync, statSync } from "node:fs";
+import { InvalidArgumentError, type Command, type CommanderError } from "commander";
 import { loadConfig, type Config, type ConfigOverrides } from "../../config/index.js";
 import { DatabaseError, isBgAgentsError } from "../../errors/index.js";
 import { isMemoryPath, SharedState } from "../../storage/index.js";
@@ -18,12 +18,22 @@ export interface DbOptions {
   json?: boolean;
 }
 
+/**
+ * commander's exit hook: `--help`/`--version` exit 0; every usage error (unknown command or option,
+ * bad or missing option value, `help <unknown>`, no command at all) exits 2 (commander's default is
+ * 1, which is our "problems found"). commander has already printed its message (and the help).
+ * main.ts sets it on the program before registering commands, so every subcommand inherits it.
+ */
+export function exitOnUsageError(err: CommanderError): never {
+  process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+}
+
 /** Adds `--db` and `--json`, and makes usage errors exit 2 (commander's default is 1, our "problems"). */
 export function withCommonOptions(cmd: Command, opts: { db?: boolean } = {}): Command {
   if (opts.db !== false) cmd.option("--db <path>", "state database (overrides DATABASE_PATH)");
   return cmd
     .option("--json", "print machine-readable JSON instead of text")
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+    .exitOverride(exitOnUsageError);
 }
 
 /** Env (already holding .env) with the given flags on top; throws ConfigError naming the variable. */
@@ -36,6 +46,17 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
 export async function openExistingStore(config: Config): Promise<SharedState> {
   assertDatabaseExists(config.databasePath);
   return SharedState.fromConfig(config);
+}
+
+/**
+ * For db-check and doctor, which report a missing, empty, non-SQLite or corrupt file as a finding
+ * (exit 1): a DATABASE_PATH that names a directory is a configuration mistake (exit 2, one line)
+ * rather than an internal error with a stack trace.
+ */
+export function assertNotDirectory(path: string): void {
+  if (!isMemoryPath(path) && existsSync(path) && statSync(path).isDirectory()) {
+    throw new DatabaseError("DB_OPEN_FAILED", path, `${path} is a directory, not a database file. Set DATABASE_PATH (or --db) to the file your agents use`);
+  }
 }
 
 export function assertDatabaseExists(path: string): void {

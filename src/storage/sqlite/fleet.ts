@@ -1,4 +1,5 @@
 /** SQLite FleetStore: system state key/values and bulk removal of agent records. */
+import { assertAgentName } from "../agent-name.js";
 import type { FleetStore } from "../fleet-types.js";
 import { SCHEMA_VERSION, schemaVersion as schemaVersionOf } from "./migrations.js";
 import type { Db } from "./open.js";
@@ -27,6 +28,7 @@ export class SqliteFleetStore implements FleetStore {
   }
 
   async ensureRegistered(names: string[], reason: string): Promise<string[]> {
+    for (const n of names) assertAgentName(n);
     const { db, clock } = this.core;
     return this.core.write(() => {
       const now = clock.now();

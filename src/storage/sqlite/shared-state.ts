@@ -22,6 +22,7 @@ import { SqlitePerfStore } from "./perf.js";
 import { SqliteTraceStore } from "./traces.js";
 import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
+import { assertAgentName } from "../agent-name.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
 
@@ -40,13 +41,6 @@ export interface SharedStateOptions {
   lock?: StateLock;
 }
 
-export const MAX_AGENT_NAME = 128;
-
-export function assertAgentName(name: unknown): asserts name is string {
-  if (typeof name !== "string" || name.length === 0 || name.length > MAX_AGENT_NAME || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new ValidationError(`Agent name must be 1-${MAX_AGENT_NAME} characters without control characters; got ${JSON.stringify(String(name).slice(0, 40))}`);
-  }
-}
 
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
@@ -226,7 +220,9 @@ export class SharedState implements StateStore {
   }
 
   async cleanupStale(opts: CleanupOptions = {}): Promise<string[]> {
-    const pick = () => (this.stmts.staleOlderThan.all({ cutoff: this.clock.now() - (opts.olderThanMs ?? 0) }) as { name: string }[]).map((r) => r.name);
+    const keep = new Set(opts.keep ?? []);
+    const pick = () => (this.stmts.staleOlderThan.all({ cutoff: this.clock.now() - (opts.olderThanMs ?? 0) }) as { name: string }[])
+      .map((r) => r.name).filter((n) => !keep.has(n));
     if (opts.dryRun) return pick();
     return this.write(() => {
       const names = pick();
