@@ -5,10 +5,11 @@
  *   so a SIGKILLed holder never blocks the others).
  * Not re-entrant: never call run() from inside run().
  *
- * Waiting (measured with `npm run bench`, 8 writer processes on 2 cores): poll on every
- * event-loop turn for 2 ms, then back off with timers. Variants that made the waiter sleep in a
- * blocking flock on the libuv threadpool (woken by the kernel) measured worse here, 0.38-0.47x the
- * baseline with p99 14-23 ms against 0.54-0.62x with p99 3.5-4.9 ms: the lock is handed to a
+ * Waiting (measured with `npm run bench`, 8 writer processes on 2 cores): poll with timers from
+ * 1 ms, growing by the backoff factor to 20 ms. Spinning on every event-loop turn for the first
+ * 2 ms measured worse (0.66-0.70x the baseline against 0.71-0.75x): with more writers than cores
+ * the spinners take CPU from the holder. Sleeping in a blocking flock on the libuv threadpool
+ * (woken by the kernel) was worse still, 0.38-0.47x with p99 14-23 ms: the lock is handed to a
  * process that must first be scheduled, twice (pool thread, then main thread), while it sits idle.
  * The hot path avoids a timer per call (the timed mutex is used only when contended) and releases
  * the flock right after synchronous work, without a microtask hop.
@@ -33,8 +34,6 @@ export interface FileLockOptions {
   /** Longest pause between two polls. @defaultValue 20 */
   maxPollMs?: number;
 }
-
-const IMMEDIATE_POLL_MS = 2; // poll without sleeping for this long: most waits are shorter
 
 const isThenable = (x: unknown): x is PromiseLike<unknown> => typeof (x as { then?: unknown } | null)?.then === "function";
 
@@ -107,15 +106,11 @@ export class FileStateLock implements StateLock {
     let pause = 1;
     for (;;) {
       const waited = performance.now() - started;
-      if (waited < IMMEDIATE_POLL_MS) {
-        await new Promise<void>((r) => setImmediate(r));
-      } else {
-        if (waited >= this.timeoutMs) {
-          throw new LockTimeoutError(this.lockPath, Math.round(waited), describeHolders(this.lockPath));
-        }
-        await new Promise<void>((r) => setTimeout(r, Math.min(pause, this.timeoutMs - waited)));
-        pause = Math.min(this.maxPollMs, pause * this.backoffFactor);
+      if (waited >= this.timeoutMs) {
+        throw new LockTimeoutError(this.lockPath, Math.round(waited), describeHolders(this.lockPath));
       }
+      await new Promise<void>((r) => setTimeout(r, Math.min(pause, this.timeoutMs - waited)));
+      pause = Math.min(this.maxPollMs, pause * this.backoffFactor);
       if (this.tryFlock()) return;
     }
   }
