@@ -10,6 +10,7 @@ import { collectSample } from "../../src/agents/performance/sample.js";
 import { FLEET_DETAIL_LIMIT, PERF_METRICS as M, type PerfSample, type SharedState } from "../../src/storage/index.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
+import { mulberry32 } from "../helpers/random.js";
 
 const NOW = 1_700_000_000_000;
 const SINCE = NOW - 30_000;
@@ -21,17 +22,6 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-/** A seeded PRNG, so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Seeded {
   name: string;
