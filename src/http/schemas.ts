@@ -1,6 +1,6 @@
 /** zod schemas for what the API accepts: agent names, heartbeat pushes, list queries, clean-up. */
 import { z } from "zod";
-import { AGENT_SORT_KEYS, AGENT_STATES, assertAgentName, MAX_AGENT_NAME } from "../storage/index.js";
+import { AGENT_SORT_KEYS, AGENT_STATES, assertAgentName, MAX_AGENT_NAME, UNPRINTABLE } from "../storage/index.js";
 
 /** The store's own rule (assertAgentName: 1-128 chars, not blank, no whitespace at the ends, no control or bidi characters), with its message. */
 export const agentName = z.string().superRefine((value, ctx) => {
@@ -10,9 +10,6 @@ export const agentName = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: "custom", message: (e as Error).message });
   }
 });
-
-/** Control characters (C0, DEL, C1, line/paragraph separators) and bidirectional-text controls. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** A short label shown as is in the dashboard (host, version): not blank, no control or bidi characters. */
 const label = (max: number) => z

@@ -3,6 +3,17 @@ import { ValidationError } from "../errors/index.js";
 
 export const MAX_AGENT_NAME = 128;
 
+/** C0, DEL, C1 and the line/paragraph separators. */
+const CONTROL_CHARS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029";
+/** Bidirectional-text controls: they can make a text display as another. */
+const BIDI_CHARS = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+const CONTROL = new RegExp(`[${CONTROL_CHARS}]`);
+const BIDI = new RegExp(`[${BIDI_CHARS}]`);
+/** Text that is shown as is (names, hosts, versions) must contain none of these. */
+export const UNPRINTABLE = new RegExp(`[${CONTROL_CHARS}${BIDI_CHARS}]`);
+/** Every rule below at once, precompiled: the heartbeat path checks a good name in ~35 ns. */
+const PLAIN_NAME = new RegExp(`^(?=.*\\S)(?!\\s)(?!.*\\s$)[^${CONTROL_CHARS}${BIDI_CHARS}]+$`, "s");
+
 /**
  * The one rule for agent names (the store, AgentClient, the supervisor's --agent/--script and the
  * HTTP API's zod `agentName` all call it): 1-128 characters, at least one that is not whitespace, no
@@ -11,9 +22,6 @@ export const MAX_AGENT_NAME = 128;
  * let a name display in the dashboard, tables and logs as something other than what it is.
  * Throws a ValidationError saying what is wrong (a name with such characters is not echoed).
  */
-/** Every rule below at once, precompiled: the heartbeat path checks a good name in ~35 ns. */
-const PLAIN_NAME = /^(?=.*\S)(?!\s)(?!.*\s$)[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+$/s;
-
 export function assertAgentName(name: unknown): asserts name is string {
   if (typeof name === "string" && name.length <= MAX_AGENT_NAME && PLAIN_NAME.test(name)) return;
   const refuse = (why: string, echo: boolean): never => {
@@ -22,9 +30,9 @@ export function assertAgentName(name: unknown): asserts name is string {
   const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
   if (typeof name !== "string") return refuse(`expected a string, got ${name === null ? "null" : typeof name}`, false);
   if (name.length === 0) return refuse("it is empty", false);
-  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(name);
+  const control = CONTROL.exec(name);
   if (control) return refuse(`it contains a control character (${codePoint(control[0])})`, false);
-  const bidi = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.exec(name);
+  const bidi = BIDI.exec(name);
   if (bidi) return refuse(`it contains a bidirectional-text control character (${codePoint(bidi[0])}), which can make it display as another name`, false);
   if (name.length > MAX_AGENT_NAME) return refuse(`it is longer than ${MAX_AGENT_NAME} characters`, true);
   if (!/\S/.test(name)) return refuse("it is blank (only whitespace)", true);

@@ -1,6 +1,6 @@
 export * from "./types.js";
 export { SharedState, type SharedStateOptions } from "./sqlite/shared-state.js";
-export { assertAgentName, MAX_AGENT_NAME } from "./agent-name.js";
+export { assertAgentName, MAX_AGENT_NAME, UNPRINTABLE } from "./agent-name.js";
 export { LockedSqliteSaver } from "./sqlite/locked-saver.js";
 export { openDatabase, isMemoryPath, type Db } from "./sqlite/open.js";
 export { SCHEMA_VERSION, schemaVersion } from "./sqlite/migrations.js";
