@@ -4,13 +4,14 @@
  * checkpoint and write rows and bytes left, and the DB file size. Without pruning the saver
  * would keep every superstep's checkpoint (several per cycle) for ever.
  */
+import Database from "better-sqlite3";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { HeartbeatHealthAgent } from "../src/agents/heartbeat/agent.js";
 import { systemClock, type Clock } from "../src/clock/index.js";
 import { loadConfig } from "../src/config/index.js";
 import { closeLogger, createLogger } from "../src/logging/index.js";
-import { SharedState } from "../src/storage/index.js";
+import { openStore, type StateStore } from "../src/storage/index.js";
 import { fmt, int, mb, waitFor } from "./lib/stats.js";
 import type { BenchModule, BenchOptions, Goal } from "./lib/types.js";
 
@@ -24,7 +25,7 @@ async function run(o: BenchOptions) {
   const dbPath = join(o.tmpDir, "checkpoints.db");
   const config = loadConfig({}, { databasePath: dbPath, heartbeatIntervalMs: 1, logDir: join(o.tmpDir, "logs"), logLevel: "warn", agentName: "bench-checkpoints" });
   const logger = createLogger({ agentName: config.agentName, level: config.logLevel, dir: config.logDir, console: false });
-  const store = await SharedState.fromConfig(config);
+  const store = await openStore(config);
   // systemClock.sleep(<=0) resolves without an event-loop turn; at a 1 ms interval every cycle
   // overruns, and the run would never yield to timers (or to this bench's polling).
   const clock: Clock = { now: systemClock.now, sleep: (ms, signal) => (ms > 0 ? systemClock.sleep(ms, signal) : new Promise((r) => setImmediate(r))) };
@@ -45,11 +46,13 @@ async function run(o: BenchOptions) {
   }
   const seconds = (performance.now() - t0) / 1000;
   const done = await beats();
-  const db = store.db;
+  await store.close();
+  // the bench reads SQLite's checkpoint tables directly, after the store has closed
+  const db = new Database(dbPath, { readonly: true });
   const cp = db.prepare(`SELECT count(*) AS n, count(DISTINCT thread_id) AS threads, coalesce(sum(length(checkpoint) + length(metadata)), 0) AS bytes FROM checkpoints`).get() as { n: number; threads: number; bytes: number };
   const perThread = db.prepare(`SELECT max(n) AS n FROM (SELECT count(*) AS n FROM checkpoints GROUP BY thread_id, checkpoint_ns)`).get() as { n: number | null };
   const wr = db.prepare(`SELECT count(*) AS n, coalesce(sum(length(value)), 0) AS bytes FROM writes`).get() as { n: number; bytes: number };
-  await store.close();
+  db.close();
   await closeLogger(logger);
   const file = size(dbPath);
   const wal = size(`${dbPath}-wal`);

@@ -9,7 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { SharedState } from "../src/storage/index.js";
+import { SharedState } from "../src/storage/sqlite/index.js";
 import { forkTs, nextMessage, stopChild } from "./lib/procs.js";
 import { fmt, int, median, quantile, ratio } from "./lib/stats.js";
 import type { BenchModule, BenchOptions, FigureTable, Goal } from "./lib/types.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import winston from "winston";
 import { loadConfig } from "../src/config/index.js";
 import { startServer, type RunningServer } from "../src/http/index.js";
-import { SharedState } from "../src/storage/index.js";
+import { SharedState } from "../src/storage/sqlite/index.js";
 import { fmt, median, quantile } from "./lib/stats.js";
 import type { BenchModule, BenchOptions, FigureTable, Goal } from "./lib/types.js";
 

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { collectSample } from "../src/agents/performance/sample.js";
-import { SharedState } from "../src/storage/index.js";
+import { SharedState } from "../src/storage/sqlite/index.js";
 import { fmt, int, median } from "./lib/stats.js";
 import type { BenchModule, BenchOptions, FigureTable, Goal } from "./lib/types.js";
 

@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { Clock } from "../src/clock/index.js";
-import { SharedState } from "../src/storage/index.js";
+import { SharedState } from "../src/storage/sqlite/index.js";
 import { prepareStatements } from "../src/storage/sqlite/statements.js";
 import { STALE_SAMPLE } from "../src/agents/heartbeat/state.js";
 import { fmt, int, median, ratio } from "./lib/stats.js";

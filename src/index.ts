@@ -1,4 +1,7 @@
-/** Package entry: `import { HeartbeatHealthAgent, SharedState, loadConfig } from "background-agents"`. */
+/**
+ * Package entry: `import { HeartbeatHealthAgent, openStore, loadConfig } from "background-agents"`.
+ * The SQLite backend's internals are the `background-agents/sqlite` subpath.
+ */
 export { HeartbeatHealthAgent, type HeartbeatHealthAgentOptions } from "./agents/heartbeat/agent.js";
 export { runCycles, AgentFailedError, type CycleRunnerOptions } from "./agents/runtime/cycle-runner.js";
 export type { AgentContext } from "./agents/context.js";

@@ -1,6 +1,6 @@
 /**
  * A plain Node script (no tsx) imports the built package by name, as the README shows:
- * `import { HeartbeatHealthAgent, SharedState, loadConfig } from "background-agents"`.
+ * `import { HeartbeatHealthAgent, openStore, loadConfig } from "background-agents"`.
  * `npm ci` builds dist/ through the `prepare` script.
  */
 import { execFileSync } from "node:child_process";
@@ -10,9 +10,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { makeTempDir, removeTempDirs } from "./helpers/temp-dir.js";
 
 const script = `
-import { HeartbeatHealthAgent, SharedState, loadConfig } from "background-agents";
+import { HeartbeatHealthAgent, openStore, loadConfig } from "background-agents";
 const config = loadConfig({ DATABASE_PATH: process.env.DB, HEARTBEAT_INTERVAL: "0.05", STALE_THRESHOLD: "0.2" });
-const store = await SharedState.fromConfig(config);
+const store = await openStore(config);
 await store.registerAgent("worker");
 const monitor = new HeartbeatHealthAgent({ config, store });
 const running = monitor.start();

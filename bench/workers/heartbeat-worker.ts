@@ -6,7 +6,7 @@
  * Protocol: open → ready; go → result (count, errors by name, per-call latencies in ms).
  */
 import Database from "better-sqlite3";
-import { SharedState } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { heartbeatParams } from "../../src/storage/sqlite/rows.js";
 import { prepareStatements } from "../../src/storage/sqlite/statements.js";
 

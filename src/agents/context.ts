@@ -7,7 +7,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../clock/index.js";
 import { loadConfig, type Config } from "../config/index.js";
 import { createLogger, type Logger } from "../logging/index.js";
-import { SharedState, type StateStore } from "../storage/index.js";
+import { openStore, type StateStore } from "../storage/index.js";
 import { VERSION } from "../version.js";
 
 export interface AgentContext {
@@ -36,7 +36,7 @@ export function defaultContext(agentName: string): Promise<AgentContext> {
   if (!ctx) {
     shared ??= (async () => {
       const config = loadConfig();
-      const store = await SharedState.fromConfig(config);
+      const store = await openStore(config);
       const logger = createLogger({ agentName: "langgraph-dev", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
       return { config, store, logger };
     })();

@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "../config/index.js";
 import { processHeartbeatInfo } from "../agents/process-info.js";
-import { SharedState, assertAgentName, type StateStore } from "../storage/index.js";
+import { openStore, assertAgentName, type StateStore } from "../storage/index.js";
 import { VERSION } from "../version.js";
 
 export interface AgentClientOptions {
@@ -45,7 +45,7 @@ export class AgentClient {
   private async open(): Promise<StateStore> {
     if (!this.store) {
       const config = loadConfig(process.env, this.opts.databasePath ? { databasePath: this.opts.databasePath } : {});
-      this.store = await SharedState.fromConfig(config);
+      this.store = await openStore(config);
     }
     return this.store;
   }

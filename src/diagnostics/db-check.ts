@@ -4,7 +4,7 @@
  * checkpoint rows and a latency probe. A file that is not SQLite, or is corrupt, is only read.
  */
 import { lockHolders, type LockHolder } from "../locking/index.js";
-import { SCHEMA_VERSION, schemaVersion, type Db } from "../storage/index.js";
+import { SCHEMA_VERSION, schemaVersion, type Db } from "../storage/sqlite/index.js";
 import { inspectDbFile, type DbFileInfo } from "./db-file.js";
 import { hasTable, openReadOnly } from "./db-open.js";
 import { checkIntegrity, type IntegrityResult } from "./integrity.js";

@@ -6,7 +6,8 @@
  */
 import { existsSync } from "node:fs";
 import type { Config } from "../config/index.js";
-import { SYSTEM_KEYS, type Db } from "../storage/index.js";
+import { SYSTEM_KEYS } from "../storage/index.js";
+import { type Db } from "../storage/sqlite/index.js";
 import { InstanceLock, supervisorLockPath } from "../supervisor/instance-lock.js";
 import { checkAgents } from "./agent-checks.js";
 import { checkDatabase, type DbCheckReport } from "./db-check.js";

@@ -1,4 +1,9 @@
-/** Diagnostics as plain functions (db-check, doctor, raw state, log files) for the CLI and the HTTP server. */
+/**
+ * Diagnostics as plain functions (db-check, doctor, raw state, log files) for the CLI and the HTTP server.
+ * The one place outside src/storage/sqlite that reads the SQLite file directly (through
+ * storage/sqlite/index.js): db-check and doctor must work on a broken, foreign or newer file that
+ * openStore() would refuse.
+ */
 export * from "./types.js";
 export { inspectDbFile, type DbFileInfo, type HeaderKind } from "./db-file.js";
 export { openReadOnly, readAgentRecords, tableRowCounts, hasTable } from "./db-open.js";

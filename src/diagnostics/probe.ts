@@ -8,7 +8,7 @@
  */
 import Database from "better-sqlite3";
 import { isSqliteBusy, LockTimeoutError } from "../errors/index.js";
-import type { Db } from "../storage/index.js";
+import type { Db } from "../storage/sqlite/index.js";
 import { FileStateLock } from "../locking/index.js";
 
 export interface ReadProbe {

@@ -2,7 +2,7 @@
  * The raw shared state for `bg-agents inspect`: agent rows as stored, recent transitions and
  * errors, system_state, row counts of every table, schema version. Read-only connection.
  */
-import { SCHEMA_VERSION, schemaVersion, type Db } from "../storage/index.js";
+import { SCHEMA_VERSION, schemaVersion, type Db } from "../storage/sqlite/index.js";
 import { hasTable, tableRowCounts } from "./db-open.js";
 
 export interface RawStateOptions {

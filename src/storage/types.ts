@@ -161,9 +161,56 @@ export interface StoreSummary {
   byState: Record<AgentState, number>;
 }
 
-export interface StateStore {
+/*
+ * The roles callers play. Each caller asks for the smallest role it needs, so a test can hand in a
+ * five-line fake; a backend implements them all (StateStore) and passes test/storage/conformance.
+ */
+
+/** What an agent process writes about itself. */
+export interface AgentWriter {
   /** Registers `name` (or re-registers it after a restart) in state `initializing`. */
   registerAgent(name: string, opts?: RegisterOptions): Promise<AgentRecord>;
+  /** Stamps the heartbeat; registers unknown agents; a stale/stopped/failed agent goes back to active. */
+  updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void>;
+  /** Moves an agent to `state`; records a transition when the state changes. Throws AgentNotFoundError. */
+  updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
+  /** Counts an error against the agent and keeps its text. */
+  recordError(name: string, message: string): Promise<void>;
+  getAgent(name: string): Promise<AgentRecord | undefined>;
+}
+
+/** What the HeartbeatHealthAgent does each cycle. */
+export interface MonitorStore {
+  /** Agents in a live state whose heartbeat is older than `thresholdMs` (read only). */
+  findStaleAgents(thresholdMs: number, limit?: number): Promise<{ count: number; sample: StaleAgent[] }>;
+  /** Marks every live agent older than `thresholdMs` stale, re-checking the age in the UPDATE. */
+  markStaleAgents(thresholdMs: number): Promise<StaleAgent[]>;
+  summary(): Promise<StoreSummary>;
+}
+
+/** What the supervisor needs besides its fleet bookkeeping (`fleet`). */
+export interface RestartQueue {
+  /** Asks the supervisor to restart the agent (it clears the request when done). Throws AgentNotFoundError. */
+  requestRestart(name: string): Promise<void>;
+  /** Names with a pending restart request, oldest first. */
+  pendingRestarts(): Promise<string[]>;
+  /** Counts a restart done by the supervisor and clears any pending request. */
+  noteRestart(name: string): Promise<void>;
+}
+
+/**
+ * Every transition, once, in order: ids only grow and are never reused (not even after a clean-up),
+ * so a consumer that keeps the last id it handled (notifications, SSE, metrics) misses nothing.
+ */
+export interface TransitionFeed {
+  /** Transitions with an id above `afterId`, oldest first, at most `limit`. @defaultValue limit 1000 */
+  transitionsAfter(afterId: number, limit?: number): Promise<Transition[]>;
+  /** Transitions with an id above `afterId`, counted by target state (for /metrics counters). */
+  countTransitions(afterId: number): Promise<TransitionCounts>;
+}
+
+/** What the API, CLI and dashboard read. */
+export interface ReadModel {
   /** Agents matching `query`, sorted by it (by name by default), a page of them with limit/offset. */
   getRegisteredAgents(query?: AgentQuery): Promise<AgentRecord[]>;
   countAgents(filter?: AgentFilter): Promise<number>;
@@ -175,30 +222,10 @@ export interface StateStore {
    */
   agentViewsJson?(query: AgentQuery, now: number): Promise<{ json: string; count: number }>;
   getAgent(name: string): Promise<AgentRecord | undefined>;
-  /** Moves an agent to `state`; records a transition when the state changes. Throws AgentNotFoundError. */
-  updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
-  /** Stamps the heartbeat; registers unknown agents; a stale/stopped/failed agent goes back to active. */
-  updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void>;
-  /** Counts an error against the agent and keeps its text. */
-  recordError(name: string, message: string): Promise<void>;
-  /** Agents in a live state whose heartbeat is older than `thresholdMs` (read only). */
-  findStaleAgents(thresholdMs: number, limit?: number): Promise<{ count: number; sample: StaleAgent[] }>;
-  /** Marks every live agent older than `thresholdMs` stale, re-checking the age in the UPDATE. */
-  markStaleAgents(thresholdMs: number): Promise<StaleAgent[]>;
   getTransitions(query?: TransitionQuery): Promise<Transition[]>;
   summary(): Promise<StoreSummary>;
-  /** Asks the supervisor to restart the agent (it clears the request when done). Throws AgentNotFoundError. */
-  requestRestart(name: string): Promise<void>;
-  /** Names with a pending restart request, oldest first. */
-  pendingRestarts(): Promise<string[]>;
-  /** Counts a restart done by the supervisor and clears any pending request. */
-  noteRestart(name: string): Promise<void>;
-  /** Deletes agents in stale/stopped/failed (with their transitions and errors); returns the names. */
-  cleanupStale(opts?: CleanupOptions): Promise<string[]>;
   /** Newest first. */
   getErrors(query?: { agent?: string; limit?: number }): Promise<AgentError[]>;
-  /** Transitions with an id above `afterId`, counted by target state (for /metrics counters). */
-  countTransitions(afterId: number): Promise<TransitionCounts>;
   /**
    * A cheap value that changes whenever an agent's record changes (heartbeat, state, error, restart,
    * registration, removal); live updates poll it instead of re-reading every agent.
@@ -207,8 +234,29 @@ export interface StateStore {
   storageInfo(): Promise<StorageInfo>;
   /** Takes and releases the write lock; the ms it took (lock latency for the performance panel). */
   probeWriteLock(): Promise<number>;
-  /** A LangGraph checkpointer on the same database, behind the same lock. */
+}
+
+/** Destructive or operator actions (CLI, token-protected API). */
+export interface AdminStore {
+  /** Deletes agents in stale/stopped/failed (with their transitions and errors) in one transaction. */
+  cleanupStale(opts?: CleanupOptions): Promise<CleanupResult>;
+  requestRestart(name: string): Promise<void>;
+}
+
+export interface CleanupResult {
+  /** Names deleted (or, with dryRun, that would be). */
+  removed: string[];
+  /** Names that matched but were kept because of `keep`. */
+  kept: string[];
+}
+
+/** LangGraph checkpoints on the same database, behind the same lock, pruned to the retention. */
+export interface CheckpointStore {
   createCheckpointer(): BaseCheckpointSaver;
+}
+
+/** Everything a backend implements; opened only by openStore(config) (src/storage/open-store.ts). */
+export interface StateStore extends AgentWriter, MonitorStore, RestartQueue, TransitionFeed, ReadModel, AdminStore, CheckpointStore {
   /** System state and fleet bookkeeping (SystemInitializer, supervisor). */
   readonly fleet: FleetStore;
   /** Performance samples and roll-ups (PerformanceMonitorAgent; read by the dashboard). */

@@ -22,7 +22,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { AgentClient } from "../client/index.js";
 import { loadConfig, type Config } from "../config/index.js";
-import { SharedState } from "../storage/index.js";
+import { openStore, type StateStore } from "../storage/index.js";
 
 export type DemoFailure = "hang" | "crash";
 
@@ -68,7 +68,7 @@ export function parseDemoFailure(v: string | undefined): DemoFailure | undefined
 }
 
 /** The supervisor's restart decisions for `name` within the window (its reasons say "restart N in X ms"). */
-async function recentRestarts(store: SharedState, name: string, config: Config, now: number): Promise<number[] | undefined> {
+async function recentRestarts(store: StateStore, name: string, config: Config, now: number): Promise<number[] | undefined> {
   try {
     const since = now - (config.restartWindowMs ?? 600_000);
     return (await store.getTransitions({ agent: name, to: "recovering", since }))
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const failure = parseDemoFailure(process.env.DEMO_FAILURE);
   let running = true;
   let client: AgentClient | undefined;
-  let store: SharedState | undefined;
+  let store: StateStore | undefined;
   const stop = async () => {
     running = false;
     try {
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", onTerm);
   process.once("SIGINT", onTerm);
 
-  store = await SharedState.fromConfig(config);
+  store = await openStore(config);
   client = new AgentClient({ name, store, intervalMs: config.heartbeatIntervalMs, meta: { demo: true, failure: failure ?? "none" } });
   await client.register();
 

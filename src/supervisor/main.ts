@@ -9,7 +9,7 @@ import { loadConfig } from "../config/index.js";
 import { isBgAgentsError, isConfigError } from "../errors/index.js";
 import { assertSafeBind, startServer, type RunningServer } from "../http/index.js";
 import { closeLogger, createLogger } from "../logging/index.js";
-import { SharedState } from "../storage/index.js";
+import { openStore, type StateStore } from "../storage/index.js";
 import { describeTracing, tracingSettings } from "../tracing/index.js";
 import { demoAgents, MONITOR_NAME, systemAgents, type AgentSpec } from "./agent-specs.js";
 import { InstanceLock } from "./instance-lock.js";
@@ -30,12 +30,12 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
   const lock = InstanceLock.acquire(config.databasePath);
   const logger = createLogger({ agentName: "supervisor", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const log = logger.child({ module: "main" });
-  let store: SharedState | undefined;
+  let store: StateStore | undefined;
   let server: RunningServer | undefined;
   let stopping: Promise<void> | undefined;
   let supervisor: Supervisor | undefined;
   try {
-    store = await SharedState.fromConfig(config);
+    store = await openStore(config);
     const agents = [...systemAgents(), ...(opts.demo ? demoAgents() : []), ...(opts.extra ?? [])];
     const sup = (supervisor = new Supervisor({ config, store, logger, agents }));
     const stop = (signal: string) => {
@@ -72,7 +72,7 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
 }
 
 /** The dashboard is a window on the fleet, not part of it: a taken port is logged, the fleet runs on. */
-async function startDashboard(store: SharedState, config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>): Promise<RunningServer | undefined> {
+async function startDashboard(store: StateStore, config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>): Promise<RunningServer | undefined> {
   const log = logger.child({ module: "main" });
   try {
     // /healthz watches the supervised monitor, whose name is fixed whatever AGENT_NAME says

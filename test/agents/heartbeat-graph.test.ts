@@ -8,7 +8,7 @@ import { buildGraph } from "../../graphs/heartbeat-health.js";
 import type { AgentContext } from "../../src/agents/context.js";
 import { invokeConfig } from "../../src/agents/runtime/invoke-config.js";
 import { loadConfig } from "../../src/config/index.js";
-import type { SharedState } from "../../src/storage/index.js";
+import type { SharedState } from "../../src/storage/sqlite/index.js";
 import { captureLogger, type LogEntry } from "../helpers/log-capture.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { closeStores, openTestStore } from "../helpers/store.js";

@@ -8,7 +8,7 @@ import type { AgentContext } from "../../src/agents/context.js";
 import { HeartbeatHealthAgent } from "../../src/agents/heartbeat/agent.js";
 import { AgentFailedError, runCycles, type RunnableGraph } from "../../src/agents/runtime/cycle-runner.js";
 import { loadConfig } from "../../src/config/index.js";
-import type { SharedState } from "../../src/storage/index.js";
+import type { SharedState } from "../../src/storage/sqlite/index.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { closeStores, openTestStore } from "../helpers/store.js";

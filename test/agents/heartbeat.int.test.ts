@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SharedState } from "../../src/storage/index.js";
+import type { SharedState } from "../../src/storage/sqlite/index.js";
 import { killChildren, spawnTs, type Child } from "../helpers/processes.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";

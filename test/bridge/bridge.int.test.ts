@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LangSmithBridgeAgent } from "../../src/agents/bridge/agent.js";
 import { loadConfig } from "../../src/config/index.js";
-import { SharedState } from "../../src/storage/index.js";
+import { openStore, type StateStore } from "../../src/storage/index.js";
 import { tracingSettings } from "../../src/tracing/index.js";
 import { LangSmithStandIn, type StandInRun } from "../helpers/langsmith-standin.js";
 import { captureLogger } from "../helpers/log-capture.js";
@@ -17,7 +17,7 @@ import { waitFor } from "../helpers/wait.js";
 
 const PROJECT = "bridge-test";
 const agents: LangSmithBridgeAgent[] = [];
-const stores: SharedState[] = [];
+const stores: StateStore[] = [];
 const standIns: LangSmithStandIn[] = [];
 
 afterEach(async () => {
@@ -30,7 +30,7 @@ afterEach(async () => {
 
 async function setup(dbPath = join(makeTempDir(), "state.db")) {
   const config = loadConfig({ DATABASE_PATH: dbPath, HEARTBEAT_INTERVAL: "0.1", STALE_THRESHOLD: "30", RETRY_ATTEMPTS: "2", LOG_LEVEL: "debug" });
-  const store = await SharedState.fromConfig(config);
+  const store = await openStore(config);
   stores.push(store);
   return { config, store, dbPath };
 }
@@ -131,7 +131,7 @@ describe("LangSmithBridgeAgent", () => {
     expect(out.sync).toMatchObject({ since: new Date(cursor!).toISOString(), read: 2, inserted: 1, updated: 0 });
     expect(out.runs).toHaveLength(4);
 
-    const again = await SharedState.fromConfig(config);
+    const again = await openStore(config);
     stores.push(again);
     expect(await again.traces.countRuns()).toBe(4);
     expect(await again.traces.getCursor(PROJECT)).toBe(t0 + 5000);

@@ -1,7 +1,8 @@
 /** `bg-agents traces` as a real process: the stored summaries and stats as a table or --json, --agent filter, the empty case, --sync without a key. */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SharedState, type RunSummary } from "../../src/storage/index.js";
+import { type RunSummary } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { killCliChildren, runCli } from "../helpers/cli.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SharedState } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";

@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SharedState } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { killCliChildren, parseJson, runCli, startCli } from "../helpers/cli.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, openSync, writeSync, closeSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SCHEMA_VERSION, SharedState } from "../../src/storage/index.js";
+import { SCHEMA_VERSION, SharedState } from "../../src/storage/sqlite/index.js";
 import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
 import { REPO_ROOT } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { checkAgents } from "../../src/diagnostics/agent-checks.js";
 import { checkDatabase } from "../../src/diagnostics/db-check.js";
 import { probeWrite } from "../../src/diagnostics/probe.js";
-import { SharedState } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { LogFollower, readRecentLogs } from "../../src/diagnostics/logs/index.js";
 import type { AgentRecord } from "../../src/storage/index.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";

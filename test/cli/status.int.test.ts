@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SharedState } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { toAgentView, type AgentView } from "../../src/views/agent-view.js";
 import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
 import { ManualClock } from "../helpers/manual-clock.js";

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
-import { SharedState } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { DEMO_WORKER, demoAgents } from "../../src/supervisor/agent-specs.js";
 import { minFailureSpacingMs, parseDemoFailure, planFailure, type DemoFailure } from "../../src/supervisor/demo-worker.js";
 import { RestartPolicy } from "../../src/supervisor/restart-policy.js";

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pidAlive } from "../../src/agents/initializer/pids.js";
-import { SharedState, SYSTEM_KEYS, type AgentRecord } from "../../src/storage/index.js";
+import { SYSTEM_KEYS, type AgentRecord } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import type { SupervisorRecord } from "../../src/supervisor/index.js";
 import { spawnTs, type Child } from "../helpers/processes.js";
 import { makeTempDir } from "../helpers/temp-dir.js";

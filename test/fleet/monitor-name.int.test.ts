@@ -6,7 +6,7 @@
  * still checks the monitor named by AGENT_NAME.
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { SharedState } from "../../src/storage/index.js";
+import { SharedState } from "../../src/storage/sqlite/index.js";
 import { killCliChildren, parseJson, runCli, startCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/langgraph-dev.js";
 import { killChildren } from "../helpers/processes.js";

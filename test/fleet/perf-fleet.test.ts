@@ -7,7 +7,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { collectSample } from "../../src/agents/performance/sample.js";
-import { FLEET_DETAIL_LIMIT, PERF_METRICS as M, type PerfSample, type SharedState } from "../../src/storage/index.js";
+import { FLEET_DETAIL_LIMIT, PERF_METRICS as M, type PerfSample } from "../../src/storage/index.js";
+import { type SharedState } from "../../src/storage/sqlite/index.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { mulberry32 } from "../helpers/random.js";

@@ -1,7 +1,7 @@
 /** Opens a SharedState on a fresh SQLite file in a temp dir (closed by closeStores() in afterEach). */
 import { join } from "node:path";
 import type { Clock } from "../../src/clock/index.js";
-import { SharedState, type SharedStateOptions } from "../../src/storage/index.js";
+import { SharedState, type SharedStateOptions } from "../../src/storage/sqlite/index.js";
 import { makeTempDir } from "./temp-dir.js";
 
 const open: SharedState[] = [];

@@ -6,7 +6,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { loadConfig, type Config } from "../../src/config/index.js";
 import { startServer, type RunningServer, type StartServerOptions } from "../../src/http/index.js";
-import type { SharedState } from "../../src/storage/index.js";
+import type { SharedState } from "../../src/storage/sqlite/index.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { openTestStore } from "../helpers/store.js";
 import { makeTempDir } from "../helpers/temp-dir.js";

@@ -10,7 +10,7 @@ import { HeartbeatHealthAgent } from "../../src/agents/heartbeat/agent.js";
 import { loadConfig } from "../../src/config/index.js";
 import { startServer } from "../../src/http/index.js";
 import { closeLogger, createLogger } from "../../src/logging/index.js";
-import { SharedState } from "../../src/storage/index.js";
+import { openStore, type StateStore } from "../../src/storage/index.js";
 import { launchChromium } from "./browser.js";
 
 declare const document: { body: { dataset: Record<string, string> }; querySelector(s: string): { dataset: Record<string, string> } | null };
@@ -19,7 +19,7 @@ const OUT = join(import.meta.dirname, "../../docs/screenshots");
 const dir = mkdtempSync(join(tmpdir(), "bga-shots-"));
 const config = loadConfig({ DATABASE_PATH: join(dir, "state.db"), LOG_DIR: join(dir, "logs"), HEARTBEAT_INTERVAL: "1", STALE_THRESHOLD: "4", DASHBOARD_PORT: "0" });
 const quiet = createLogger({ agentName: "shots", level: "error", console: false });
-const store = await SharedState.fromConfig(config);
+const store = await openStore(config);
 const server = await startServer({ store, config, logger: quiet, sampleIntervalMs: 1000, livePollMs: 250 });
 const monitor = new HeartbeatHealthAgent({ config, store, logger: createLogger({ agentName: config.agentName, level: "info", dir: config.logDir, console: false }) });
 const monitorRun = monitor.start();

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCHEMA_VERSION, SharedState } from "../../src/storage/index.js";
+import { SCHEMA_VERSION, SharedState } from "../../src/storage/sqlite/index.js";
 import { startDevServer, stopDevServers, type DevServer } from "../helpers/langgraph-dev.js";
 import { REPO_ROOT } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";

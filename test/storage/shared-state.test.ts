@@ -1,7 +1,7 @@
 /** SharedState on a real SQLite file with an injected ManualClock: states, transitions, the stale logic. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAgentNotFoundError, isValidationError } from "../../src/errors/index.js";
-import type { SharedState } from "../../src/storage/index.js";
+import type { SharedState } from "../../src/storage/sqlite/index.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
@@ -215,11 +215,11 @@ describe("errors, restarts and clean-up", () => {
     await store.markStaleAgents(10_000);
     await store.updateHeartbeat("alive");
 
-    expect(await store.cleanupStale({ dryRun: true })).toEqual(["old-stale", "stopped-one"]);
+    expect((await store.cleanupStale({ dryRun: true })).removed).toEqual(["old-stale", "stopped-one"]);
     expect(await store.getAgent("old-stale")).toBeDefined();
-    expect(await store.cleanupStale({ olderThanMs: 60_000 })).toEqual([]);
+    expect((await store.cleanupStale({ olderThanMs: 60_000 })).removed).toEqual([]);
 
-    expect(await store.cleanupStale()).toEqual(["old-stale", "stopped-one"]);
+    expect((await store.cleanupStale()).removed).toEqual(["old-stale", "stopped-one"]);
     expect((await store.getRegisteredAgents()).map((a) => a.name)).toEqual(["alive"]);
     expect(await store.getTransitions({ agent: "old-stale" })).toEqual([]);
     expect(await store.getErrors({ agent: "old-stale" })).toEqual([]);

@@ -7,14 +7,14 @@ import { loadConfig } from "../../config/index.js";
 import { loadDotEnv } from "../../env-file.js";
 import { isBgAgentsError, isConfigError, isDatabaseError } from "../../errors/index.js";
 import { closeLogger, createLogger } from "../../logging/index.js";
-import { SharedState } from "../../storage/index.js";
+import { openStore, type StateStore } from "../../storage/index.js";
 import { describeTracing, tracingSettings } from "../../tracing/index.js";
 
 async function main(): Promise<number> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger({ agentName: config.agentName, level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
-  const store = await SharedState.fromConfig(config);
+  const store = await openStore(config);
   const agent = new HeartbeatHealthAgent({ config, store, logger });
   const stop = (signal: string) => {
     logger.info(`${signal} received: stopping after the current cycle`, { module: "main" });

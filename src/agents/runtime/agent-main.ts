@@ -30,7 +30,7 @@ if (supervised && !process.connected) {
 }
 
 async function main(): Promise<number> {
-  const [{ loadConfig }, { closeLogger, createLogger }, { SharedState }, { runAgent }] = await Promise.all([
+  const [{ loadConfig }, { closeLogger, createLogger }, { openStore }, { runAgent }] = await Promise.all([
     import("../../config/index.js"),
     import("../../logging/index.js"),
     import("../../storage/index.js"),
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   if (typeof graphModule.buildGraph !== "function") {
     throw new BgAgentsError("AGENT_MODULE_INVALID", `${modulePath} does not export buildGraph(checkpointer?); every agent graph module must.`);
   }
-  const store = await SharedState.fromConfig(config);
+  const store = await openStore(config);
   if (supervised && !process.connected) {
     // the supervisor died during start-up and the event was somehow missed: do not start working
     log.warn(GONE);

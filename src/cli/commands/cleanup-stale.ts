@@ -55,11 +55,10 @@ export function register(program: Command): void {
         };
         const sup = await readSupervision(store, config.databasePath);
         supervisorPid = sup.pid;
-        const supervised = new Set(sup.agents);
         const reason = `supervised: the running supervisor (pid ${sup.pid ?? "?"}) runs it; bg-agents restart restarts it`;
-        kept = (await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: true }))
-          .filter((n) => supervised.has(n)).map((n) => ({ ...describe(n), reason }));
-        removed = (await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: opts.dryRun, keep: sup.agents })).map(describe);
+        const result = await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: opts.dryRun, keep: sup.agents });
+        kept = result.kept.map((n) => ({ ...describe(n), reason }));
+        removed = result.removed.map(describe);
       } finally {
         await store.close();
       }

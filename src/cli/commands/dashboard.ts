@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { loadConfig, type ConfigOverrides } from "../../config/index.js";
 import { isBgAgentsError } from "../../errors/index.js";
 import { closeLogger, createLogger } from "../../logging/index.js";
-import { SharedState, SYSTEM_KEYS } from "../../storage/index.js";
+import { openStore, type StateStore, SYSTEM_KEYS } from "../../storage/index.js";
 import { MONITOR_NAME } from "../../supervisor/agent-specs.js";
 import { assertDatabaseExists, EXIT, reportError } from "../support/run.js";
 
@@ -35,7 +35,7 @@ export function register(program: Command): void {
         const config = loadConfig(process.env, overrides);
         assertDatabaseExists(config.databasePath); // before the logger and the store create any file
         const logger = createLogger({ agentName: "dashboard", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
-        const store = await SharedState.fromConfig(config);
+        const store = await openStore(config);
         const { startServer } = await import("../../http/index.js");
         // /healthz watches the supervisor's monitor on a database a supervisor runs or ran, else AGENT_NAME's
         const sup = await store.fleet.getSystemState<{ agents?: string[] }>(SYSTEM_KEYS.supervisor);

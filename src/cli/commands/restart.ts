@@ -64,7 +64,7 @@ export function register(program: Command): void {
         const foreign = named.filter((a) => !supervised.has(a.name));
         if (foreign.length) throw new BgAgentsError("AGENT_NOT_SUPERVISED", notSupervisedMessage(foreign, sup));
         const targets = named.length ? named.map((a) => a.name) : [...supervised];
-        const removed = opts.clean ? await store.cleanupStale({ keep: [...supervised] }) : [];
+        const removed = opts.clean ? (await store.cleanupStale({ keep: [...supervised] })).removed : [];
         for (const name of targets) await store.requestRestart(name);
         if (opts.json) {
           printJson({ supervisorRunning: true, removed, restartRequested: targets });

@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { InvalidArgumentError, type Command, type CommanderError } from "commander";
 import { loadConfig, type Config, type ConfigOverrides } from "../../config/index.js";
 import { DatabaseError, isBgAgentsError } from "../../errors/index.js";
-import { isMemoryPath, SharedState } from "../../storage/index.js";
+import { isMemoryPath, openStore, type StateStore } from "../../storage/index.js";
 import { printJson } from "../format/json.js";
 import { parseDuration } from "../format/units.js";
 
@@ -43,9 +43,9 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
 }
 
 /** Opens the existing state database; a missing file is an error, not a new empty database. */
-export async function openExistingStore(config: Config): Promise<SharedState> {
+export async function openExistingStore(config: Config): Promise<StateStore> {
   assertDatabaseExists(config.databasePath);
-  return SharedState.fromConfig(config);
+  return openStore(config);
 }
 
 /**

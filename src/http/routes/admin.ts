@@ -48,10 +48,9 @@ export const adminRoutes: RoutePlugin = (app, ctx) => {
     const olderThanMs = b.olderThanSeconds === undefined ? undefined : b.olderThanSeconds * 1000;
     const sup = await readSupervision(ctx.store, ctx.config.databasePath);
     const reason = `supervised: the running supervisor (pid ${sup.pid ?? "?"}) runs it`;
-    const kept = sup.agents.length
-      ? (await ctx.store.cleanupStale({ olderThanMs, dryRun: true })).filter((n) => sup.agents.includes(n)).map((n) => ({ name: n, reason }))
-      : [];
-    const removed = await ctx.store.cleanupStale({ olderThanMs, dryRun: b.dryRun, keep: sup.agents });
+    const result = await ctx.store.cleanupStale({ olderThanMs, dryRun: b.dryRun, keep: sup.agents });
+    const removed = result.removed;
+    const kept = result.kept.map((n) => ({ name: n, reason }));
     if (!b.dryRun) ctx.logger.info(`cleaned up ${removed.length} stale record(s) from ${req.ip}${kept.length ? `; kept ${kept.length} supervised` : ""}`);
     ctx.live.nudge();
     return { ok: true, dryRun: b.dryRun ?? false, removed, kept };

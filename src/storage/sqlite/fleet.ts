@@ -3,6 +3,7 @@ import { assertAgentName } from "../agent-name.js";
 import type { FleetStore } from "../fleet-types.js";
 import { SCHEMA_VERSION, schemaVersion as schemaVersionOf } from "./migrations.js";
 import type { Db } from "./open.js";
+import { deleteAgentRows } from "./delete-agents.js";
 
 /** The bits of SharedState the fleet and perf stores use (avoids an import cycle). */
 export interface StoreCore {
@@ -47,18 +48,7 @@ export class SqliteFleetStore implements FleetStore {
 
   async removeAgents(names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
-    const { db } = this.core;
-    return this.core.write(() => {
-      const removed: string[] = [];
-      const del = db.prepare(`DELETE FROM agents WHERE name = ?`);
-      const history = db.prepare(`DELETE FROM agent_transitions WHERE agent = ?`);
-      const errors = db.prepare(`DELETE FROM agent_errors WHERE agent = ?`);
-      for (const name of names) {
-        if (del.run(name).changes > 0) removed.push(name);
-        history.run(name);
-        errors.run(name);
-      }
-      return removed;
-    });
+    return this.core.write(() => deleteAgentRows(this.core.db, names));
   }
+
 }

@@ -5,6 +5,8 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { DatabaseError } from "../../errors/index.js";
+import { isMemoryPath } from "../location.js";
+export { isMemoryPath };
 
 export type Db = Database.Database;
 
@@ -19,10 +21,6 @@ export interface OpenOptions {
   check?: boolean;
   /** Refuses a file we must not touch (e.g. newer schema); runs before anything is written. */
   assertCompatible?: (db: Db) => void;
-}
-
-export function isMemoryPath(path: string): boolean {
-  return path === ":memory:" || path.startsWith("file::memory:");
 }
 
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {

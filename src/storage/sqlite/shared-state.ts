@@ -13,7 +13,7 @@ import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../l
 import {
   AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
-  type StorageInfo, type TransitionCounts,
+  type StorageInfo, type TransitionCounts, type CleanupResult,
 } from "../types.js";
 import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
@@ -23,6 +23,7 @@ import { SqliteTraceStore } from "./traces.js";
 import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
 import { assertAgentName } from "../agent-name.js";
+import { deleteAgentRows } from "./delete-agents.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
 
@@ -81,17 +82,6 @@ export class SharedState implements StateStore {
       if (!opts.lock) lock.close();
       throw asDatabaseError(e, opts.path);
     }
-  }
-
-  static fromConfig(config: Config, extra: Pick<SharedStateOptions, "clock" | "lock"> = {}): Promise<SharedState> {
-    return SharedState.open({
-      path: config.databasePath,
-      lockTimeoutMs: config.lockTimeoutMs,
-      retryAttempts: config.retryAttempts,
-      backoffFactor: config.backoffFactor,
-      checkpointRetention: config.checkpointRetention,
-      ...extra,
-    });
   }
 
   /** Runs `fn` as one IMMEDIATE transaction under the state lock, retrying SQLITE_BUSY. */
@@ -219,26 +209,27 @@ export class SharedState implements StateStore {
     });
   }
 
-  async cleanupStale(opts: CleanupOptions = {}): Promise<string[]> {
+  async cleanupStale(opts: CleanupOptions = {}): Promise<CleanupResult> {
     const keep = new Set(opts.keep ?? []);
-    const pick = () => (this.stmts.staleOlderThan.all({ cutoff: this.clock.now() - (opts.olderThanMs ?? 0) }) as { name: string }[])
-      .map((r) => r.name).filter((n) => !keep.has(n));
+    const pick = (): CleanupResult => {
+      const names = (this.stmts.staleOlderThan.all({ cutoff: this.clock.now() - (opts.olderThanMs ?? 0) }) as { name: string }[]).map((r) => r.name);
+      return { removed: names.filter((n) => !keep.has(n)), kept: names.filter((n) => keep.has(n)) };
+    };
     if (opts.dryRun) return pick();
     return this.write(() => {
-      const names = pick();
-      const dropHistory = this.db.prepare(`DELETE FROM agent_transitions WHERE agent = ?`);
-      const dropErrors = this.db.prepare(`DELETE FROM agent_errors WHERE agent = ?`);
-      for (const name of names) {
-        this.stmts.removeAgent.run({ name });
-        dropHistory.run(name);
-        dropErrors.run(name);
-      }
-      return names;
+      const result = pick();
+      deleteAgentRows(this.db, result.removed);
+      return result;
     });
   }
 
   async getErrors(query: { agent?: string; limit?: number } = {}): Promise<AgentError[]> {
     return this.stmts.errors.all({ agent: query.agent ?? null, limit: Math.max(1, Math.floor(query.limit ?? 100)) }) as AgentError[];
+  }
+
+  async transitionsAfter(afterId: number, limit = 1000): Promise<Transition[]> {
+    const rows = this.stmts.transitionsAfter.all({ afterId, limit: Math.max(1, Math.floor(limit)) }) as TransitionRow[];
+    return rows.map(toTransition);
   }
 
   async countTransitions(afterId: number): Promise<TransitionCounts> {

@@ -5,8 +5,8 @@ import type { Db } from "./open.js";
 type StatementName =
   | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
   | "getAgent" | "findStale" | "countStale" | "markStale" | "summary"
-  | "requestRestart" | "noteRestart" | "restartRequests" | "removeAgent" | "staleOlderThan" | "errors"
-  | "transitionCounts" | "changeToken";
+  | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
+  | "transitionCounts" | "transitionsAfter" | "changeToken";
 
 const LIVE = "('initializing','active','error','recovering')";
 /**
@@ -69,8 +69,8 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
     requestRestart: db.prepare(`UPDATE agents SET restart_requested_at = @now WHERE name = @name`),
     noteRestart: db.prepare(`UPDATE agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = @name`),
     restartRequests: db.prepare(`SELECT name FROM agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at`),
-    removeAgent: db.prepare(`DELETE FROM agents WHERE name = @name`),
     staleOlderThan: db.prepare(`SELECT name FROM agents WHERE state IN ('stale','stopped','failed') AND last_heartbeat < @cutoff ORDER BY name`),
+    transitionsAfter: db.prepare(`SELECT * FROM agent_transitions WHERE id > @afterId ORDER BY id LIMIT @limit`),
     transitionCounts: db.prepare(`SELECT to_state, count(*) AS n, max(id) AS last FROM agent_transitions WHERE id > @afterId GROUP BY to_state`),
     // every agent write moves one of these (a removal moves the count)
     changeToken: db.prepare(`SELECT count(*), max(last_heartbeat), max(state_changed_at), total(error_count), total(restarts),
