@@ -1,7 +1,7 @@
-/** Writes the README config table and .env.example from src/config/schema.ts. */
+/** Writes the config table of docs/configuration.md and .env.example from src/config/schema.ts. */
 import { readFileSync, writeFileSync } from "node:fs";
-import { envExample, withConfigTable } from "../src/config/docs.js";
+import { CONFIG_PAGE, envExample, withConfigTable } from "../src/config/docs.js";
 
-writeFileSync("README.md", withConfigTable(readFileSync("README.md", "utf8")));
+writeFileSync(CONFIG_PAGE, withConfigTable(readFileSync(CONFIG_PAGE, "utf8")));
 writeFileSync(".env.example", envExample());
-console.log("README.md config table and .env.example written");
+console.log(`${CONFIG_PAGE} config table and .env.example written`);

@@ -1,8 +1,12 @@
 /**
- * The README's config table and `.env.example`, generated from VARIABLES so they cannot drift
- * (`npm run docs:config` writes them; test/config-docs.test.ts checks they are current).
+ * The config table of docs/configuration.md and `.env.example`, generated from VARIABLES so they
+ * cannot drift (`npm run docs:config` writes them; test/config-docs.test.ts checks they are current).
  */
+import { withGeneratedBlock } from "../docs/generated-block.js";
 import { VARIABLES } from "./schema.js";
+
+/** The page the config table lives in, relative to the repository root. */
+export const CONFIG_PAGE = "docs/configuration.md";
 
 export function configTableMarkdown(): string {
   const rows = VARIABLES.map((v) =>
@@ -28,13 +32,7 @@ export function envExample(): string {
   return out + LANGSMITH_BLOCK;
 }
 
-export const CONFIG_TABLE_START = "<!-- config-table -->";
-export const CONFIG_TABLE_END = "<!-- /config-table -->";
-
-/** README text with the generated table between the config-table markers. */
-export function withConfigTable(readme: string): string {
-  const start = readme.indexOf(CONFIG_TABLE_START);
-  const end = readme.indexOf(CONFIG_TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks ${CONFIG_TABLE_START} … ${CONFIG_TABLE_END}`);
-  return readme.slice(0, start + CONFIG_TABLE_START.length) + "\n" + configTableMarkdown() + "\n" + readme.slice(end);
+/** The configuration page with the generated table between its `config-table` markers. */
+export function withConfigTable(page: string): string {
+  return withGeneratedBlock(page, "config-table", configTableMarkdown(), CONFIG_PAGE);
 }

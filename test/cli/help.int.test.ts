@@ -4,6 +4,8 @@
  */
 import { readdirSync } from "node:fs";
 import { afterEach, expect, it } from "vitest";
+import { helpText } from "../../src/cli/help-docs.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { killCliChildren, runCli } from "../helpers/cli.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 
@@ -40,12 +42,15 @@ async function listedCommands(cwd: string): Promise<string[]> {
 it("every command has --help (exit 0) ending with its exit codes, and every usage error exits 2 with commander's message", async () => {
   const cwd = makeTempDir();
   const commands = await listedCommands(cwd);
+  const program = buildProgram();
   // a few at a time: each run is a real process (about 1 s of CPU through tsx)
   await inBatches(commands, 3, async (cmd) => {
     const help = await runCli([cmd, "--help"], { cwd });
     expect({ cmd, code: help.code }).toEqual({ cmd, code: 0 });
     expect(help.stdout, `${cmd} --help`).toMatch(/^Exit codes: 0 .*\b2 bad\b/m);
     expect(help.stdout.match(/^Exit codes:/gm), `${cmd} --help lists its exit codes once`).toHaveLength(1);
+    // docs/cli.md is rendered in-process (src/cli/help-docs.ts): it must be what the binary prints
+    expect(help.stdout.trimEnd(), `${cmd} --help as docs/cli.md shows it`).toBe(helpText(program.commands.find((c) => c.name() === cmd)!));
 
     // long-running commands too (start, monitor, dashboard): the bad flag stops them before they start
     const bad = await runCli([cmd, "--bogus"], { cwd, timeoutMs: 20_000 });
