@@ -5,12 +5,10 @@
  *   so a SIGKILLed holder never blocks the others).
  * Not re-entrant: never call run() from inside run().
  *
- * Waiting (measured with `npm run bench`, 8 writer processes on 2 cores): poll with timers from
- * 1 ms, growing by the backoff factor to 20 ms. Spinning on every event-loop turn for the first
- * 2 ms measured worse (0.66-0.70x the baseline against 0.71-0.75x): with more writers than cores
- * the spinners take CPU from the holder. Sleeping in a blocking flock on the libuv threadpool
- * (woken by the kernel) was worse still, 0.38-0.47x with p99 14-23 ms: the lock is handed to a
- * process that must first be scheduled, twice (pool thread, then main thread), while it sits idle.
+ * Waiting: poll with timers from 1 ms, growing by the backoff factor to 20 ms. Spinning takes CPU
+ * from the holder when writers outnumber cores, and a blocking flock on the libuv threadpool hands
+ * the lock to a process that must first be scheduled twice (pool thread, then main thread); the
+ * figures are in docs/performance.md ("Design decisions").
  * The hot path avoids a timer per call (the timed mutex is used only when contended) and releases
  * the flock right after synchronous work, without a microtask hop.
  */
