@@ -1,6 +1,7 @@
 /**
  * Every environment variable the system reads, with its default and what is allowed.
- * This table is the single source for loadConfig(), `.env.example` and the README's config table.
+ * This table is the single source for loadConfig(), `.env.example` and the config table in
+ * docs/configuration.md (`npm run docs:config`).
  */
 import { z } from "zod";
 
