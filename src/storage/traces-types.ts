@@ -61,7 +61,7 @@ export interface TraceStore {
   saveRuns(project: string, runs: RunSummary[], cursor?: number): Promise<SaveRunsResult>;
   /** Where the next read of `project` starts (epoch ms of a run start), if it was read before. */
   getCursor(project: string): Promise<number | undefined>;
-  listRuns(query?: TraceRunQuery): Promise<RunSummary[]>;
+  queryRuns(query?: TraceRunQuery): Promise<RunSummary[]>;
   countRuns(agent?: string): Promise<number>;
   /** Recomputes per-agent error rate and latency over runs started in the last `windowMs`. */
   refreshStats(windowMs: number): Promise<TraceAgentStats[]>;

@@ -1,7 +1,9 @@
 /**
- * LangSmithBridgeAgent against a local LangSmith stand-in, through the real `langsmith` client:
- * summaries land once across cycles, the cursor survives a restart (a new process: the CLI's
- * `traces --sync`), an unreachable endpoint backs off without failing the agent, no API key idles.
+ * LangSmithBridgeAgent against a local LangSmith stand-in that serves only the v2 runs API
+ * (POST /api/v2/runs/query), through the real `langsmith` client: summaries land once across
+ * cycles, the project id is looked up once, pages are followed and ordered oldest first, the
+ * cursor survives a restart (a new process: the CLI's `traces --sync`, which prints no warning),
+ * an unreachable or failing endpoint backs off without retries or failing the agent, no API key idles.
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,7 +11,7 @@ import { LangSmithBridgeAgent } from "../../src/agents/bridge/agent.js";
 import { loadConfig } from "../../src/config/index.js";
 import { openStore, type StateStore } from "../../src/storage/index.js";
 import { tracingSettings } from "../../src/tracing/index.js";
-import { LangSmithStandIn, type StandInRun } from "../helpers/langsmith-standin.js";
+import { LangSmithStandIn, projectId, type StandInRun } from "../helpers/langsmith-standin.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { killChildren, spawnTs } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
@@ -41,6 +43,7 @@ async function standIn(port = 0) {
   return s;
 }
 
+const V2_QUERY = "/api/v2/runs/query";
 const env = (endpoint: string, key: string | undefined = "test-key") => ({ LANGSMITH_API_KEY: key, LANGSMITH_ENDPOINT: endpoint, LANGSMITH_PROJECT: PROJECT });
 
 let seq = 0;
@@ -72,6 +75,9 @@ describe("LangSmithBridgeAgent", () => {
     ls.addRun({ ...cycleRun("W2", now - 1990), parent_run_id: root.id, trace_id: root.id, name: "loop" }); // a node: not a root
     ls.addRun({ ...cycleRun("W9", now - 1000), session_name: "another-project" });
 
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
     const { agent } = start({ config, store, settings: tracingSettings(env(ls.url)) });
     await waitFor(async () => (await store.traces.countRuns()) === 4, { message: "4 root runs of the project stored" });
     const cycles = agent.lastState?.cycle ?? 0;
@@ -79,7 +85,7 @@ describe("LangSmithBridgeAgent", () => {
     await waitFor(async () => (await store.traces.countRuns()) === 5 && (agent.lastState?.cycle ?? 0) >= cycles + 4, { message: "the new run stored, more cycles read" });
     expect(await store.traces.countRuns()).toBe(5);
 
-    const runs = await store.traces.listRuns({ limit: 100 });
+    const runs = await store.traces.queryRuns({ limit: 100 });
     const failed = runs.find((r) => r.error === "boom")!;
     expect(failed).toMatchObject({ agent: "W1", name: "W1.cycle", status: "error", latencyMs: 100, project: PROJECT });
     expect(failed.link).toMatch(new RegExp(`/o/test-tenant/projects/p/.+/r/${failed.runId}$`));
@@ -89,12 +95,17 @@ describe("LangSmithBridgeAgent", () => {
     expect(stats.find((s) => s.agent === "W1")).toMatchObject({ runs: 3, errors: 1, errorRate: 1 / 3 });
     expect(stats.find((s) => s.agent === "W2")).toMatchObject({ runs: 2, errors: 0, avgLatencyMs: 120 });
 
-    // it read from its cursor: root runs of the project only, oldest first, later reads start later
-    const queries = ls.requests.filter((r) => r.path === "/runs/query").map((r) => r.body as Record<string, unknown>);
+    // it read from its cursor through the v2 API: root runs of the project id (looked up once),
+    // the fields it needs selected, later reads start later
+    const queries = ls.requests.filter((r) => r.path === V2_QUERY).map((r) => r.body as Record<string, unknown>);
     expect(queries.length).toBeGreaterThan(3);
-    expect(queries[0]).toMatchObject({ is_root: true, order: "asc" });
-    expect(Date.parse(String(queries.at(-1)!.start_time))).toBeGreaterThan(Date.parse(String(queries[0]!.start_time)));
+    expect(queries[0]).toMatchObject({ is_root: true, project_ids: [projectId(PROJECT)], page_size: 100 });
+    expect(queries[0]!.selects).toEqual(expect.arrayContaining(["ID", "NAME", "STATUS", "START_TIME", "END_TIME", "ERROR", "METADATA", "TAGS", "APP_PATH"]));
+    expect(Date.parse(String(queries.at(-1)!.min_start_time))).toBeGreaterThan(Date.parse(String(queries[0]!.min_start_time)));
+    expect(ls.requests.filter((r) => r.path === "/sessions")).toHaveLength(1);
     expect(ls.requests.every((r) => r.headers["x-api-key"] === "test-key")).toBe(true);
+    process.off("warning", onWarning);
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([]);
 
     const self = await store.getAgent("LangSmithBridgeAgent");
     expect(self).toMatchObject({ state: "active", stateReason: `reading LangSmith project "${PROJECT}"`, errorCount: 0 });
@@ -122,12 +133,12 @@ describe("LangSmithBridgeAgent", () => {
       env: { ...env(ls.url), DATABASE_PATH: dbPath, LOG_DIR: join(makeTempDir(), "logs"), LANGSMITH_TRACING: "false" },
     });
     const { code } = await child.exited;
-    expect(child.stderr.replace(/.*DeprecationWarning.*\n?|.*--trace-deprecation.*\n?/g, "")).toBe("");
+    expect(child.stderr).toBe(""); // no LANGSMITH_DEPRECATED_LIST_RUNS (or any other) warning
     expect(code).toBe(0);
     const out = JSON.parse(child.stdout) as { runs: unknown[]; sync: { since: string; read: number; inserted: number; updated: number } };
     // the new process started at the stored cursor, not at the one-hour lookback
-    const query = ls.requests.slice(before).find((r) => r.path === "/runs/query")!.body as { start_time: string };
-    expect(Date.parse(query.start_time)).toBe(cursor);
+    const query = ls.requests.slice(before).find((r) => r.path === V2_QUERY)!.body as { min_start_time: string };
+    expect(Date.parse(query.min_start_time)).toBe(cursor);
     expect(out.sync).toMatchObject({ since: new Date(cursor!).toISOString(), read: 2, inserted: 1, updated: 0 });
     expect(out.runs).toHaveLength(4);
 
@@ -135,6 +146,51 @@ describe("LangSmithBridgeAgent", () => {
     stores.push(again);
     expect(await again.traces.countRuns()).toBe(4);
     expect(await again.traces.getCursor(PROJECT)).toBe(t0 + 5000);
+  });
+
+  it("follows the v2 cursor pages, keeps the oldest runs first, maps upper-case statuses, and reads a pending run again", async () => {
+    const ls = await standIn();
+    const { config, store } = await setup();
+    const t0 = Date.now() - 60_000;
+    const [a, b, c, d, e] = [
+      cycleRun("W1", t0), cycleRun("W1", t0 + 1000, { error: "boom", status: "error" }), cycleRun("W1", t0 + 2000, { end_time: null }),
+      cycleRun("W1", t0 + 3000), cycleRun("W1", t0 + 4000),
+    ];
+    for (const r of [e, c, a, d, b]) ls.addRun(r!);
+    const agent = new LangSmithBridgeAgent({ config, store, settings: tracingSettings(env(ls.url)), pageSize: 3 });
+
+    const first = await agent.syncOnce();
+    // the stand-in answers newest first, 3 a page: both pages read, the oldest three kept
+    expect(first.runs.map((r) => [r.runId, r.status])).toEqual([[a!.id, "success"], [b!.id, "error"], [c!.id, "pending"]]);
+    expect(first.cursor).toBe(t0 + 2000); // held at the pending run
+    const pages = ls.requests.filter((r) => r.path === V2_QUERY).map((r) => r.body as { cursor?: string; page_size: number });
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toMatchObject({ page_size: 3 });
+    expect(pages[0]!.cursor).toBeUndefined();
+    expect(pages[1]!.cursor).toEqual(expect.any(String));
+
+    ls.addRun({ ...c!, end_time: t0 + 2500, status: "SUCCESS" });
+    const second = await agent.syncOnce();
+    expect(second.runs.map((r) => r.runId)).toEqual([c!.id, d!.id, e!.id]);
+    expect(second).toMatchObject({ inserted: 2, updated: 1, cursor: t0 + 4000 });
+    expect((await store.traces.queryRuns({ limit: 10 })).find((r) => r.runId === c!.id)).toMatchObject({ status: "success", latencyMs: 500 });
+    expect(await store.traces.countRuns()).toBe(5);
+    expect(ls.requests.filter((r) => r.path === "/sessions")).toHaveLength(1); // the project id, resolved once
+  });
+
+  it("fails fast when the v2 query answers an error: one request per read, no client retries", async () => {
+    const ls = await standIn();
+    const { config, store } = await setup();
+    ls.addRun(cycleRun("W1", Date.now() - 1000));
+    ls.failWith = 503;
+    ls.failPath = V2_QUERY;
+    const agent = new LangSmithBridgeAgent({ config, store, settings: tracingSettings(env(ls.url)) });
+    await expect(agent.syncOnce()).rejects.toThrow(/503/);
+    expect(ls.requests.filter((r) => r.path === V2_QUERY)).toHaveLength(1);
+    expect(await store.traces.countRuns()).toBe(0);
+    ls.failWith = undefined;
+    await agent.syncOnce();
+    expect(await store.traces.countRuns()).toBe(1);
   });
 
   it("backs off while LangSmith is unreachable, records the error, stays active, and recovers", async () => {

@@ -28,6 +28,10 @@ describe("toRunSummary", () => {
     extra: { metadata: { agent: "A" } }, app_path: "/o/t/projects/p/s/r/r1",
   };
 
+  it("takes the agent from v2's own metadata field too", () => {
+    expect(toRunSummary({ ...base, extra: {}, metadata: { agent: "B" } } as never, "p", "h").agent).toBe("B");
+  });
+
   it("maps the run: agent from metadata, latency, link from app_path", () => {
     expect(toRunSummary(base as never, "proj", "https://smith.example")).toEqual({
       runId: "r1", traceId: "r1", project: "proj", agent: "A", name: "A.cycle", status: "success",
@@ -36,10 +40,12 @@ describe("toRunSummary", () => {
     });
   });
 
-  it("an error or a missing end decides the status", () => {
-    expect(runStatus({ error: "x", end_time: 5 } as never)).toBe("error");
-    expect(runStatus({ status: "success" } as never)).toBe("pending");
-    expect(runStatus({ end_time: 5, status: "success" } as never)).toBe("success");
+  it("the v2 API's upper-case status, an error or a missing end decides the status", () => {
+    expect(runStatus({ error: "x", end_time: "t" } as never)).toBe("error");
+    expect(runStatus({ status: "ERROR", end_time: "t" } as never)).toBe("error");
+    expect(runStatus({ status: "PENDING", end_time: "t" } as never)).toBe("pending");
+    expect(runStatus({ status: "SUCCESS" } as never)).toBe("pending");
+    expect(runStatus({ end_time: "t", status: "SUCCESS" } as never)).toBe("success");
     const pending = toRunSummary({ ...base, end_time: undefined, app_path: undefined } as never, "p", "h");
     expect(pending).toMatchObject({ status: "pending", endedAt: null, latencyMs: null, link: null });
   });

@@ -31,18 +31,18 @@ describe("SqliteTraceStore", () => {
     await store.traces.saveRuns("p", [run("r1", { status: "pending", endedAt: null, latencyMs: null })]);
     const r = await store.traces.saveRuns("p", [run("r1", { status: "error", endedAt: 1500, latencyMs: 500, error: "boom" })]);
     expect(r).toEqual({ inserted: 0, updated: 1 });
-    const [stored] = await store.traces.listRuns();
+    const [stored] = await store.traces.queryRuns();
     expect(stored).toMatchObject({ runId: "r1", status: "error", latencyMs: 500, error: "boom", link: "http://ls/r/r1" });
   });
 
   it("lists newest first, filtered by agent, status and start", async () => {
     const store = await openTestStore();
     await store.traces.saveRuns("p", [run("a1", { startedAt: 1 }), run("a2", { startedAt: 3, status: "error" }), run("b1", { agent: "B", startedAt: 2 })]);
-    expect((await store.traces.listRuns()).map((r) => r.runId)).toEqual(["a2", "b1", "a1"]);
-    expect((await store.traces.listRuns({ agent: "A" })).map((r) => r.runId)).toEqual(["a2", "a1"]);
-    expect((await store.traces.listRuns({ status: "error" })).map((r) => r.runId)).toEqual(["a2"]);
-    expect((await store.traces.listRuns({ since: 2, limit: 1 })).map((r) => r.runId)).toEqual(["a2"]);
-    await expect(store.traces.listRuns({ status: "nope" as never })).rejects.toThrow(/Unknown run status "nope"/);
+    expect((await store.traces.queryRuns()).map((r) => r.runId)).toEqual(["a2", "b1", "a1"]);
+    expect((await store.traces.queryRuns({ agent: "A" })).map((r) => r.runId)).toEqual(["a2", "a1"]);
+    expect((await store.traces.queryRuns({ status: "error" })).map((r) => r.runId)).toEqual(["a2"]);
+    expect((await store.traces.queryRuns({ since: 2, limit: 1 })).map((r) => r.runId)).toEqual(["a2"]);
+    await expect(store.traces.queryRuns({ status: "nope" as never })).rejects.toThrow(/Unknown run status "nope"/);
   });
 
   it("refuses a summary without id or with a bad status, and stores nothing of that batch", async () => {
@@ -76,6 +76,6 @@ describe("SqliteTraceStore", () => {
     const store = await openTestStore();
     await store.traces.saveRuns("p", [run("old", { startedAt: 10 }), run("new", { startedAt: 1000 })]);
     expect(await store.traces.pruneRuns(500)).toBe(1);
-    expect((await store.traces.listRuns()).map((r) => r.runId)).toEqual(["new"]);
+    expect((await store.traces.queryRuns()).map((r) => r.runId)).toEqual(["new"]);
   });
 });

@@ -2,7 +2,9 @@
  * A local stand-in for LangSmith (node:http on 127.0.0.1, port 0), for tests: it records what the
  * `langsmith` client sends when tracing (GET /info, POST /runs/multipart with parts
  * `post.<id>[.inputs|.outputs|.extra|...]` and `patch.<id>...`, gzip or not) and answers what it
- * asks when listing runs (GET /sessions?name=, POST /runs/query). Runs can also be seeded.
+ * asks when listing runs (GET /sessions?name=, then LangSmith's v2 runs API, POST /api/v2/runs/query,
+ * answered newest first in cursor pages with only the selected fields, as the real one). The old
+ * POST /runs/query is not served. Runs can also be seeded.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -43,6 +45,8 @@ export class LangSmithStandIn {
   readonly requests: RecordedRequest[] = [];
   /** Answer every request with this HTTP status instead (e.g. 500), when set. */
   failWith: number | undefined;
+  /** Only requests to this path fail with `failWith`, when set. */
+  failPath: string | undefined;
   private readonly sockets = new Set<Socket>();
 
   private constructor(private readonly server: Server, readonly port: number) {}
@@ -98,9 +102,9 @@ export class LangSmithStandIn {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (this.failWith) return send(this.failWith, { detail: "stand-in told to fail" });
+    if (this.failWith && (this.failPath === undefined || this.failPath === rec.path)) return send(this.failWith, { detail: "stand-in told to fail" });
     try {
-      if (rec.method === "GET" && rec.path === "/info") return send(200, { version: "0.10.0", batch_ingest_config: { use_multipart_endpoint: true } });
+      if (rec.method === "GET" && rec.path === "/info") return send(200, { version: "0.16.14", batch_ingest_config: { use_multipart_endpoint: true } });
       if (rec.method === "POST" && rec.path === "/runs/multipart") {
         rec.body = await this.ingestMultipart(raw, String(req.headers["content-type"]));
         return send(202, {});
@@ -115,10 +119,12 @@ export class LangSmithStandIn {
         const name = url.searchParams.get("name") ?? "default";
         return send(200, [{ id: projectId(name), name }]);
       }
-      if (rec.method === "POST" && rec.path === "/runs/query") {
-        const body = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
+      if (rec.method === "POST" && rec.path === "/api/v2/runs/query") {
+        const body = JSON.parse(raw.toString("utf8")) as V2Query;
         rec.body = body;
-        return send(200, { runs: this.query(body), cursors: { next: null } });
+        const problem = invalidV2Query(body);
+        if (problem) return send(422, { detail: problem });
+        return send(200, this.queryV2(body));
       }
       send(404, { detail: `stand-in does not serve ${rec.method} ${rec.path}` });
     } catch (e) {
@@ -144,24 +150,64 @@ export class LangSmithStandIn {
     return parts;
   }
 
-  /** POST /runs/query: session, is_root, start_time (>=), order, limit. */
-  private query(body: Record<string, unknown>): Record<string, unknown>[] {
-    const sessions = (body.session as string[] | null) ?? null;
-    const since = body.start_time ? Date.parse(String(body.start_time)) : -Infinity;
-    let runs = [...this.runs.values()].filter((r) =>
-      (!sessions || sessions.includes(projectId(r.session_name ?? "default"))) &&
-      (!body.is_root || !r.parent_run_id) &&
-      Date.parse(iso(r.start_time)!) >= since);
-    runs.sort((a, b) => Date.parse(iso(a.start_time)!) - Date.parse(iso(b.start_time)!));
-    if (body.order !== "asc") runs.reverse();
-    if (typeof body.limit === "number") runs = runs.slice(0, body.limit);
-    return runs.map((r) => ({
-      ...r,
-      session_id: projectId(r.session_name ?? "default"),
-      start_time: iso(r.start_time)!.replace("Z", ""),
-      end_time: r.end_time ? iso(r.end_time)!.replace("Z", "") : null,
-      status: r.status ?? (r.error ? "error" : r.end_time ? "success" : "pending"),
-      app_path: r.app_path ?? `/o/test-tenant/projects/p/${projectId(r.session_name ?? "default")}/r/${r.id}`,
-    }));
+  /** POST /api/v2/runs/query: project_ids, is_root, min/max_start_time, page_size, cursor; newest first. */
+  private queryV2(body: V2Query): { items: Record<string, unknown>[]; next_cursor: string | null } {
+    const now = Date.now();
+    const min = body.min_start_time ? Date.parse(body.min_start_time) : now - DAY;
+    const max = body.max_start_time ? Date.parse(body.max_start_time) : now;
+    const runs = [...this.runs.values()]
+      .filter((r) => body.project_ids!.includes(projectId(r.session_name ?? "default")) &&
+        (body.is_root === undefined || body.is_root === !r.parent_run_id) &&
+        Date.parse(iso(r.start_time)!) >= min && Date.parse(iso(r.start_time)!) <= max)
+      .sort((a, b) => Date.parse(iso(b.start_time)!) - Date.parse(iso(a.start_time)!));
+    const offset = body.cursor ? Number(Buffer.from(body.cursor, "base64url").toString("utf8")) : 0;
+    const size = body.page_size ?? 100;
+    const page = runs.slice(offset, offset + size);
+    const next = offset + size < runs.length ? Buffer.from(String(offset + size)).toString("base64url") : null;
+    return { items: page.map((r) => selectFields(this.v2Run(r), body.selects ?? ["ID"])), next_cursor: next };
+  }
+
+  private v2Run(r: StandInRun): Record<string, unknown> {
+    const project = projectId(r.session_name ?? "default");
+    const status = r.status ? String(r.status).toUpperCase() : r.error ? "ERROR" : r.end_time ? "SUCCESS" : "PENDING";
+    const { metadata, ...extra } = r.extra ?? {};
+    return {
+      id: r.id, name: r.name, run_type: String(r.run_type ?? "chain").toUpperCase(), status,
+      start_time: iso(r.start_time), end_time: r.end_time ? iso(r.end_time) : null,
+      error: r.error ?? null, extra, metadata: metadata ?? {}, tags: r.tags ?? [], trace_id: r.trace_id ?? r.id,
+      project_id: project, is_root: !r.parent_run_id, parent_run_ids: r.parent_run_id ? [r.parent_run_id] : [],
+      app_path: r.app_path ?? `/o/test-tenant/projects/p/${project}/r/${r.id}`,
+    };
   }
 }
+
+const DAY = 86_400_000;
+
+type V2Query = {
+  project_ids?: string[];
+  is_root?: boolean;
+  min_start_time?: string;
+  max_start_time?: string;
+  selects?: string[];
+  page_size?: number;
+  cursor?: string;
+};
+
+/** The v2 select names this stand-in serves, and the run field each one returns. */
+const SELECTABLE: Record<string, string> = {
+  ID: "id", NAME: "name", RUN_TYPE: "run_type", STATUS: "status", START_TIME: "start_time", END_TIME: "end_time",
+  ERROR: "error", EXTRA: "extra", METADATA: "metadata", TAGS: "tags", TRACE_ID: "trace_id", PROJECT_ID: "project_id",
+  IS_ROOT: "is_root", PARENT_RUN_IDS: "parent_run_ids", APP_PATH: "app_path",
+};
+
+function invalidV2Query(body: V2Query): string | undefined {
+  if (!Array.isArray(body.project_ids) || body.project_ids.length === 0) return "project_ids is required";
+  if (body.page_size !== undefined && !(Number.isInteger(body.page_size) && body.page_size >= 1 && body.page_size <= 1000)) return "page_size must be 1-1000";
+  const unknown = (body.selects ?? []).find((s) => !(s in SELECTABLE));
+  if (unknown) return `unknown select ${unknown}`;
+  for (const k of ["min_start_time", "max_start_time"] as const) if (body[k] !== undefined && !Number.isFinite(Date.parse(body[k]!))) return `${k} is not RFC3339`;
+  return undefined;
+}
+
+const selectFields = (run: Record<string, unknown>, selects: string[]) =>
+  Object.fromEntries(selects.map((s) => [SELECTABLE[s]!, run[SELECTABLE[s]!]]));

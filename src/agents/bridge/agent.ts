@@ -13,7 +13,7 @@ import { flushTraces } from "../../tracing/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentContext } from "../context.js";
 import { runCycles, type RunnableGraph } from "../runtime/cycle-runner.js";
-import { BRIDGE_AGENT, configureBridge, resolveBridge, type BridgeOptions } from "./options.js";
+import { BRIDGE_AGENT, configureBridge, resolveBridge, type Bridge, type BridgeOptions } from "./options.js";
 import type { BridgeStateType } from "./state.js";
 import { syncOnce, type SyncResult } from "./sync.js";
 
@@ -34,6 +34,8 @@ export class LangSmithBridgeAgent {
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private last: BridgeStateType | undefined;
+  /** For syncOnce: one run source, so the project id is looked up once per agent. */
+  private bridge: Bridge | undefined;
 
   constructor(opts: LangSmithBridgeAgentOptions) {
     this.opts = opts;
@@ -84,6 +86,7 @@ export class LangSmithBridgeAgent {
 
   /** One read → store → summarize pass; throws if LangSmith cannot be read (or tracing is off). */
   async syncOnce(): Promise<SyncResult> {
-    return syncOnce(this.opts.store, resolveBridge(this.opts, this.opts.config.heartbeatIntervalMs), this.clock.now());
+    this.bridge ??= resolveBridge(this.opts, this.opts.config.heartbeatIntervalMs);
+    return syncOnce(this.opts.store, this.bridge, this.clock.now());
   }
 }

@@ -55,7 +55,7 @@ export function register(program: Command): void {
           const r = await syncOnce(store, bridge, Date.now());
           sync = { project: bridge.source.project, since: new Date(r.since).toISOString(), read: r.runs.length, inserted: r.inserted, updated: r.updated, cursor: new Date(r.cursor).toISOString() };
         }
-        const runs = await store.traces.listRuns({
+        const runs = await store.traces.queryRuns({
           agent: opts.agent, status: opts.status, limit: Math.max(1, opts.limit),
           since: opts.since === undefined ? undefined : Date.now() - opts.since,
         });

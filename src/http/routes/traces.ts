@@ -21,7 +21,7 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 export const tracesRoutes: RoutePlugin = (app, ctx) => {
   app.get("/api/traces", async (req) => {
     const q = parseOr400(tracesQuery, req.query, "query");
-    const runs = await ctx.store.traces.listRuns({ agent: q.agent, status: q.status, limit: q.limit ?? 50 });
+    const runs = await ctx.store.traces.queryRuns({ agent: q.agent, status: q.status, limit: q.limit ?? 50 });
     const stats = (await ctx.store.traces.getStats()).filter((s) => q.agent === undefined || s.agent === q.agent);
     const settings = tracingSettings();
     return {
