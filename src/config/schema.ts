@@ -68,9 +68,37 @@ export interface Config {
   perfDbResponseMs?: number;
   perfCpuPercent?: number;
   perfRssMb?: number;
+  /** The key in healthchecks.io-style ping URLs `/ping/<key>/<name>`; required off loopback. */
+  pingKey?: string;
+  /** Uptime Kuma push tokens: `/api/push/<token>` heartbeats the agent the token names. @defaultValue none */
+  pushTokens?: Record<string, string>;
+  /** Pings (both styles) accepted per client address per minute. @defaultValue 120 */
+  pingRateLimit?: number;
 }
 
 const ms = (v: number) => Math.round(v * 1000);
+
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/** `token=agent,token2=agent2`: each token 8+ of A-Z a-z 0-9 _ -, each agent a valid name, no token twice. */
+const pushTokens = z.string().transform((s, ctx) => {
+  const out: Record<string, string> = {};
+  for (const pair of s.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    const token = eq < 0 ? "" : pair.slice(0, eq).trim();
+    const agent = eq < 0 ? "" : pair.slice(eq + 1).trim();
+    const problem = eq < 0 ? "expected token=agent pairs separated by commas"
+      : !TOKEN.test(token) || token.length < 8 ? "each token needs 8+ characters of A-Z a-z 0-9 _ -"
+      : !/^[\p{L}\p{N}._\-:@/ ]{1,128}$/u.test(agent) ? "each agent name needs 1-128 letters, digits, . _ - : @ / or space"
+      : Object.hasOwn(out, token) ? "a token is given twice" : undefined;
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    out[token] = agent;
+  }
+  return out;
+});
 
 export const VARIABLES: VariableSpec[] = [
   { env: "AGENT_NAME", key: "agentName", default: "HeartbeatHealthAgent", allowed: "1-128 chars: letters, digits, . _ - : @ / space",
@@ -113,4 +141,10 @@ export const VARIABLES: VariableSpec[] = [
     description: "PerformanceMonitorAgent: warn when an agent's CPU exceeds this", schema: z.coerce.number().finite().positive() },
   { env: "PERF_RSS_MB", key: "perfRssMb", default: "512", allowed: "megabytes > 0",
     description: "PerformanceMonitorAgent: warn when an agent's RSS exceeds this", schema: z.coerce.number().finite().positive() },
+  { env: "PING_KEY", key: "pingKey", default: undefined, allowed: "16+ characters of A-Z a-z 0-9 _ -",
+    description: "The key in healthchecks.io-style ping URLs `/ping/<PING_KEY>/<name>` (docs/ping-protocols.md); required when DASHBOARD_HOST is not loopback. Without it (loopback only) `/ping/<name>` works", schema: z.string().min(16, "expected at least 16 characters").regex(TOKEN, "expected only A-Z a-z 0-9 _ -"), secret: true },
+  { env: "PUSH_TOKENS", key: "pushTokens", default: undefined, allowed: "token=agent pairs, comma-separated; tokens 8+ of A-Z a-z 0-9 _ -",
+    description: "Uptime Kuma-style push: `/api/push/<token>?status=up&msg=OK&ping=<ms>` heartbeats the agent the token names (docs/ping-protocols.md)", schema: pushTokens, secret: true },
+  { env: "PING_RATE_LIMIT", key: "pingRateLimit", default: "120", allowed: "whole number 1-100000",
+    description: "Pings (`/ping/...` and `/api/push/...`) accepted per client address per minute; more get 429 and write nothing", schema: z.coerce.number().int("expected a whole number").min(1).max(100_000) },
 ];

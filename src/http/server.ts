@@ -13,6 +13,7 @@ import { installErrorHandler } from "./errors.js";
 import { LiveUpdates } from "./live-updates.js";
 import { createMetrics } from "./metrics.js";
 import { PerfSampler } from "./perf-sampler.js";
+import { assertPingKeyBind } from "./ping/ping-key.js";
 import { ROUTES } from "./routes/index.js";
 import { assertSafeBind, isLoopbackHost, originHook, tokenHook } from "./safety.js";
 
@@ -47,6 +48,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const host = opts.host ?? opts.config.dashboardHost;
   const port = opts.port ?? opts.config.dashboardPort;
   assertSafeBind(host, opts.config.apiToken);
+  assertPingKeyBind(host, opts.config.pingKey);
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger.child({ module: "http" });
   const bodyLimit = opts.bodyLimit ?? 16 * 1024;

@@ -74,6 +74,32 @@ export interface AgentRecord {
   meta: Record<string, unknown> | null;
 }
 
+/** What a ping (healthchecks.io or Uptime Kuma style, see docs/ping-protocols.md) says. */
+export const PING_KINDS = ["start", "success", "fail", "log"] as const;
+export type PingKind = (typeof PING_KINDS)[number];
+
+export interface PingInput {
+  kind: PingKind;
+  /** healthchecks.io's run id: pairs a start with its end. */
+  rid?: string;
+  /** The request body (at most 10,000 bytes) or Uptime Kuma's `msg`. */
+  message?: string;
+  /** For `/ping/<name>/<0-255>`. */
+  exitStatus?: number;
+}
+
+export interface PingRecord {
+  id: number;
+  agent: string;
+  at: number;
+  kind: PingKind;
+  rid: string | null;
+  message: string | null;
+  exitStatus: number | null;
+  /** An end (success/fail) paired with its start: end - start. */
+  durationMs: number | null;
+}
+
 export interface AgentError {
   id: number;
   agent: string;
@@ -176,6 +202,13 @@ export interface AgentWriter {
   updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
   /** Counts an error against the agent and keeps its text. */
   recordError(name: string, message: string): Promise<void>;
+  /**
+   * Keeps a ping (the newest 100 per agent). An end (success/fail) is paired with its start: the
+   * newest start with the same rid that has no end yet, or without rid the agent's previous ping
+   * without rid if that is a start; a paired end gets `durationMs`. Touches nothing else (no
+   * heartbeat, no state). Throws AgentNotFoundError.
+   */
+  recordPing(name: string, ping: PingInput): Promise<PingRecord>;
   getAgent(name: string): Promise<AgentRecord | undefined>;
 }
 
@@ -226,6 +259,8 @@ export interface ReadModel {
   summary(): Promise<StoreSummary>;
   /** Newest first. */
   getErrors(query?: { agent?: string; limit?: number }): Promise<AgentError[]>;
+  /** The agent's pings, newest first. @defaultValue limit 20 */
+  getPings(name: string, limit?: number): Promise<PingRecord[]>;
   /**
    * A cheap value that changes whenever an agent's record changes (heartbeat, state, error, restart,
    * registration, removal); live updates poll it instead of re-reading every agent.

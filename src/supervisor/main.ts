@@ -7,7 +7,7 @@
  */
 import { loadConfig } from "../config/index.js";
 import { isBgAgentsError, isConfigError } from "../errors/index.js";
-import { assertSafeBind, startServer, type RunningServer } from "../http/index.js";
+import { assertPingKeyBind, assertSafeBind, startServer, type RunningServer } from "../http/index.js";
 import { closeLogger, createLogger } from "../logging/index.js";
 import { openStore, type StateStore } from "../storage/index.js";
 import { describeTracing, tracingSettings } from "../tracing/index.js";
@@ -26,7 +26,10 @@ export interface RunSupervisorOptions {
 export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<number> {
   const config = loadConfig();
   // refused before the lock, the database and any agent: nothing to clean up
-  if (opts.dashboard !== false) assertSafeBind(config.dashboardHost, config.apiToken);
+  if (opts.dashboard !== false) {
+    assertSafeBind(config.dashboardHost, config.apiToken);
+    assertPingKeyBind(config.dashboardHost, config.pingKey);
+  }
   const lock = InstanceLock.acquire(config.databasePath);
   const logger = createLogger({ agentName: "supervisor", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const log = logger.child({ module: "main" });

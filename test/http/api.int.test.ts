@@ -206,7 +206,7 @@ describe("binding", () => {
   });
 
   it("binds a non-loopback address with a token and then always asks for it", async () => {
-    const { server, store } = await startTestServer({ API_TOKEN: TOKEN, DASHBOARD_HOST: "0.0.0.0" });
+    const { server, store } = await startTestServer({ API_TOKEN: TOKEN, PING_KEY: "a-ping-key-of-16-chars", DASHBOARD_HOST: "0.0.0.0" });
     const local = `http://127.0.0.1:${server.port}`;
     expect((await post(`${local}/api/agents/x/heartbeat`)).status).toBe(401);
     expect((await post(`${local}/api/agents/x/heartbeat`, undefined, { authorization: `Bearer ${TOKEN}` })).status).toBe(202);

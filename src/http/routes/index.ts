@@ -4,9 +4,11 @@ import { adminRoutes } from "./admin.js";
 import { agentRoutes } from "./agents.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
+import { kumaPushRoutes } from "./kuma-push.js";
 import { metricsRoutes } from "./metrics.js";
 import { pageRoutes } from "./page.js";
 import { perfRoutes } from "./perf.js";
+import { pingRoutes } from "./ping.js";
 import { pushRoutes } from "./push.js";
 import { tracesRoutes } from "./traces.js";
 
@@ -20,4 +22,6 @@ export const ROUTES: RoutePlugin[] = [
   metricsRoutes,
   healthRoutes,
   tracesRoutes,
+  pingRoutes,
+  kumaPushRoutes,
 ];

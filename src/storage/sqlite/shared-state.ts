@@ -13,12 +13,13 @@ import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../l
 import {
   AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
-  type StorageInfo, type TransitionCounts, type CleanupResult,
+  type StorageInfo, type TransitionCounts, type CleanupResult, type PingInput, type PingRecord,
 } from "../types.js";
 import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
 import { LockedSqliteSaver } from "./locked-saver.js";
 import { SqlitePerfStore } from "./perf.js";
+import { SqlitePings } from "./pings.js";
 import { SqliteTraceStore } from "./traces.js";
 import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
@@ -50,6 +51,7 @@ export class SharedState implements StateStore {
   private readonly backoffFactor: number;
   private readonly checkpointRetention: number;
   private readonly agentList: AgentList;
+  private readonly pings: SqlitePings;
   private closed = false;
   readonly fleet = new SqliteFleetStore(this);
   readonly perf = new SqlitePerfStore(this);
@@ -58,6 +60,7 @@ export class SharedState implements StateStore {
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
     this.stmts = prepareStatements(db);
     this.agentList = new AgentList(db);
+    this.pings = new SqlitePings(db);
     // prepared once: the heartbeat is the hottest write
     this.heartbeatTx = db.transaction((params: ReturnType<typeof heartbeatParams>) => {
       if (this.stmts.heartbeat.run(params).changes > 0) return;
@@ -154,6 +157,14 @@ export class SharedState implements StateStore {
       if (this.stmts.recordError.run(params).changes === 0) throw new AgentNotFoundError(name);
       this.stmts.insertError.run(params);
     });
+  }
+
+  async recordPing(name: string, ping: PingInput): Promise<PingRecord> {
+    return this.write(() => this.pings.record(name, ping, this.clock.now()));
+  }
+
+  async getPings(name: string, limit = 20): Promise<PingRecord[]> {
+    return this.pings.get(name, limit);
   }
 
   async findStaleAgents(thresholdMs: number, limit = 100): Promise<{ count: number; sample: StaleAgent[] }> {
