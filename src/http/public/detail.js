@@ -3,11 +3,12 @@
 import { agentUrl, getJson, postJson } from "./api.js";
 import { lineChart } from "./charts.js";
 import { ago, badge, bytes, clock, duration, fill, h } from "./dom.js";
+import { pingSection } from "./pings.js";
 
 export async function renderDetail(section, name, { onClose, onMessage }) {
-  let detail, logs;
+  let detail, logs, pings;
   try {
-    [{ data: detail }, { data: logs }] = await Promise.all([getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80"))]);
+    [{ data: detail }, { data: logs }, pings] = await Promise.all([getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80")), pingSection(name)]);
   } catch (e) {
     fill(section, h("p", { class: "muted" }, `Cannot load ${name}: ${e.message}`), h("button", { type: "button", onclick: onClose }, "Close"));
     section.hidden = false;
@@ -55,6 +56,7 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
           : h("p", { class: "muted" }, "No errors recorded."),
       ),
     ),
+    pings,
     h("h3", {}, "Recent log lines", logs.file ? h("span", { class: "muted" }, ` (${logs.file})`) : ""),
     logs.lines.length
       ? h("pre", { class: "logs" }, logs.lines.map((l) => `${l.timestamp ?? ""} ${(l.level ?? "").toUpperCase()} [${l.module ?? "-"}] ${l.message}\n`).join(""))
