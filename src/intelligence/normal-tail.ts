@@ -9,10 +9,10 @@ const B = 0.070566;
 
 /** -log10(P(X > y)) for a standard normal X, i.e. phi for a gap y standard deviations above the mean. */
 export function phiOfZ(y: number): number {
-  const e = Math.exp(-y * (A + B * y * y));
-  // y > 0: P(X > y) = e / (1 + e); written as log1p to keep precision when e is tiny
-  if (y > 0) return -(Math.log(e) - Math.log1p(e)) / Math.LN10;
-  return -Math.log10(1 - 1 / (1 + e));
+  const lnE = -y * (A + B * y * y);
+  // y > 0: P(X > y) = e / (1 + e), taken in logs so that e underflowing to 0 still gives a finite phi
+  if (y > 0) return (-lnE + Math.log1p(Math.exp(lnE))) / Math.LN10;
+  return -Math.log10(1 - 1 / (1 + Math.exp(lnE)));
 }
 
 /** The y (in standard deviations) where phiOfZ(y) = phi, for phi > log10(2) (y > 0). Newton on a monotone cubic. */
