@@ -21,7 +21,7 @@ export interface PhiOptions {
   minStdDevMs: number;
   /** Added to the mean: a pause this long (GC, event-loop stall, lock wait) is still normal. @defaultValue 2 s */
   acceptablePauseMs: number;
-  /** Never stale before this many of the agent's own mean periods. @defaultValue 3 */
+  /** Never stale before this many of the agent's own mean periods. @defaultValue 2.5 */
   floorPeriods: number;
   /** Intervals needed before phi is trusted; fewer → the fixed rule. @defaultValue 5 */
   minSamples: number;
@@ -33,7 +33,7 @@ export const PHI_DEFAULTS: Omit<PhiOptions, "staleThresholdMs"> = Object.freeze(
   phiThreshold: 8,
   minStdDevMs: 200,
   acceptablePauseMs: 2_000,
-  floorPeriods: 3,
+  floorPeriods: 2.5,
   minSamples: 5,
 });
 

@@ -55,17 +55,19 @@ describe("the stale decision", () => {
     const batch = staleAfter(jittered(300_000, 0.1), o);
     expect(fast.ms).toBeGreaterThan(3000); // at least the floor and the acceptable pause
     expect(fast.ms).toBeLessThan(6000);
-    expect(batch.ms).toBeGreaterThanOrEqual(900_000 - 1); // 3 periods = the cap here
-    expect(batch.ms).toBeLessThanOrEqual(900_000);
+    expect(batch.rule).toBe("floor"); // 2.5 periods: phi alone would say ~460 s for so regular a job
+    expect(batch.ms).toBeCloseTo(750_000, -4);
+    expect(staleAfter(jittered(300_000, 0.3), o).rule).toBe("phi"); // an irregular one gets more room, still under the cap
   });
 
-  it("never marks stale before the floor of 3 mean periods, even when phi says so", () => {
+  it("never marks stale before the floor of 2.5 mean periods, even when phi says so", () => {
     const o = phiOptions({ staleThresholdMs: 600_000, acceptablePauseMs: 0, minStdDevMs: 1 });
     const metronome = history(Array(20).fill(10_000));
     expect(phi(metronome, 20_000, o)).toBeGreaterThan(8);
     expect(judge(metronome, 20_000, o).stale).toBe(false);
-    expect(staleAfter(metronome, o)).toEqual({ ms: 30_000, rule: "floor" });
-    expect(judge(metronome, 30_001, o).stale).toBe(true);
+    expect(staleAfter(metronome, o)).toEqual({ ms: 25_000, rule: "floor" });
+    expect(judge(metronome, 25_000, o).stale).toBe(false);
+    expect(judge(metronome, 25_001, o).stale).toBe(true);
   });
 
   it("caps at STALE_THRESHOLD when the agent's own bound would be later", () => {
@@ -95,7 +97,7 @@ describe("the stale decision", () => {
     const o = phiOptions({ staleThresholdMs: 200_000 });
     const s = jittered(10_000, 0.5);
     for (let age = 0; age < 250_000; age += 250) {
-      const direct = (phi(s, age, o) > o.phiThreshold && age > Math.min(200_000, 3 * s.meanMs)) || age > 200_000;
+      const direct = (phi(s, age, o) > o.phiThreshold && age > Math.min(200_000, o.floorPeriods * s.meanMs)) || age > 200_000;
       expect(judge(s, age, o).stale, `age ${age}`).toBe(direct);
     }
   });
