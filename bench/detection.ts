@@ -8,7 +8,7 @@
  * checked every 30 s, and every 5 s), and Kubernetes' node settings (10 s beats, checked every 5 s,
  * 50 s grace) for the comparison with its ~55 s.
  */
-import { PHI_DEFAULTS } from "../src/intelligence/index.js";
+import { EMPTY_STATS, PHI_DEFAULTS, phiOptions, recordInterval, staleAfter } from "../src/intelligence/index.js";
 import { buildFleet, type FleetSpec, type SimAgent } from "./detection/fleet.js";
 import { simulate, type Mode, type MonitorSpec, type Outcome } from "./detection/simulate.js";
 import { quantile } from "./lib/stats.js";
@@ -92,6 +92,26 @@ function longestLiveGaps(fleet: SimAgent[]): Map<number, number> {
   return out;
 }
 
+/** What the detector costs in JS per agent: one history update per heartbeat, one bound per check (if not stored). */
+function costTable(): FigureTable {
+  const n = 1_000_000;
+  const o = phiOptions({ staleThresholdMs: 120 * S });
+  let st = EMPTY_STATS, sink = 0;
+  let t0 = performance.now();
+  for (let i = 0; i < n; i++) st = recordInterval(st, 30_000 + (i % 7) * 1000);
+  const recordNs = ((performance.now() - t0) * 1e6) / n;
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) sink += staleAfter({ ...st, count: st.count + (i & 1) }, o).ms;
+  const boundNs = ((performance.now() - t0) * 1e6) / n;
+  return {
+    title: "detection: detector cost (pure JS, 1M calls each)",
+    columns: ["operation", "ns per call", "100k agents, ms"],
+    rows: [["recordInterval (per heartbeat)", recordNs.toFixed(0), ((recordNs * 1e5) / 1e6).toFixed(1)],
+      ["staleAfter (per agent per sweep, if not stored)", boundNs.toFixed(0), ((boundNs * 1e5) / 1e6).toFixed(1)]],
+    notes: [`checksum ${sink > 0 ? "ok" : "?"}; stored as a stale_at column, the sweep stays the fixed rule's indexed range scan`],
+  };
+}
+
 async function run(opts: BenchOptions) {
   const tables: FigureTable[] = [];
   const goals: Goal[] = [];
@@ -109,8 +129,11 @@ async function run(opts: BenchOptions) {
         rows.push([mode.label, period(f.periodMs), `${f.dead - f.missed}/${f.dead}`, secs(f.p50), secs(f.p99), secs(f.max), secs(bound),
           secs(longest.get(f.periodMs) ?? NaN), `${f.falseAlarms} (${f.agentsAlarmed})`]);
         if (mode.label === "adaptive") {
+          // a verdict before the longest live silence is a false alarm, so no detector does better than that + one check
+          const floor = (longest.get(f.periodMs) ?? 0) + check;
+          const why = floor > bound ? `; unreachable: longest live gap ${secs(longest.get(f.periodMs)!)} s + check > goal` : "";
           goals.push({ goal: `${sc.short}, ${period(f.periodMs)} agents: adaptive finds the dead (p99)`, target: `≤ 3 periods + check = ${secs(bound)} s`,
-            measured: `${secs(f.p99)} s (${f.missed} missed)`, pass: f.missed === 0 && f.p99 <= bound });
+            measured: `${secs(f.p99)} s (${f.missed} missed${why})`, pass: f.missed === 0 && f.p99 <= bound });
         }
         if (mode.label === "fixed") {
           goals.push({ goal: `${sc.short}, ${period(f.periodMs)} agents: fixed never later than STALE_THRESHOLD + CHECK_INTERVAL`, target: `max ≤ ${secs(bound)} s`,
@@ -133,6 +156,7 @@ async function run(opts: BenchOptions) {
         "longest live gap: the longest silence of an agent that was alive (a detector faster than that must raise a false alarm)"],
     });
   }
+  tables.push(costTable());
   tables.push({
     title: "detection: adaptive defaults used",
     columns: ["PHI_THRESHOLD", "min std-dev", "acceptable pause", "floor", "min history"],
