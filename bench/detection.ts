@@ -24,7 +24,7 @@ interface Scenario {
 }
 
 function scenarios(quick: boolean): Scenario[] {
-  const n = quick ? 12 : 40;
+  const n = quick ? 12 : 100;
   const horizonMs = quick ? 3 * H : 8 * H;
   const base = {
     horizonMs, jitter: 0.5, deadShare: 0.4, stallShare: 0.3, stallMs: 2 * S,
