@@ -5,3 +5,4 @@ export * from "./clock-jump.js";
 export * from "./anomaly.js";
 export * from "./trend.js";
 export { phiOfZ, zForPhi } from "./normal-tail.js";
+export * from "./agent-signals.js";
