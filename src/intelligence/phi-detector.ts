@@ -54,11 +54,11 @@ export interface Judgement {
   rule: StaleRule;
 }
 
-const zCache = new Map<number, number>();
+// one threshold per process in practice: remember the last inversion instead of redoing Newton per agent
+let lastPhi = NaN, lastZ = NaN;
 function zFor(phi: number): number {
-  let z = zCache.get(phi);
-  if (z === undefined) zCache.set(phi, (z = zForPhi(phi)));
-  return z;
+  if (phi !== lastPhi) [lastPhi, lastZ] = [phi, zForPhi(phi)];
+  return lastZ;
 }
 
 function spread(s: IntervalStats, o: PhiOptions): { mean: number; std: number } {
