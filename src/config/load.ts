@@ -28,6 +28,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     }
     out[spec.key] = spec.toConfig ? spec.toConfig(parsed.data as never) : parsed.data;
   }
+  // CHECK_INTERVAL follows HEARTBEAT_INTERVAL unless set (the seed's cadence)
+  out.checkIntervalMs ??= out.heartbeatIntervalMs;
   const config = out as unknown as Config;
   checkRelations(config);
   return config;
@@ -39,6 +41,13 @@ function checkRelations(c: Config): void {
       "STALE_THRESHOLD",
       `STALE_THRESHOLD=${c.staleThresholdMs / 1000} is invalid: it must be greater than HEARTBEAT_INTERVAL=${c.heartbeatIntervalMs / 1000}, ` +
         `or every agent is marked stale between two heartbeats. Allowed: seconds > HEARTBEAT_INTERVAL (4x is a good start).`,
+    );
+  }
+  if (c.checkIntervalMs !== undefined && c.checkIntervalMs >= c.staleThresholdMs) {
+    throw new ConfigError(
+      "CHECK_INTERVAL",
+      `CHECK_INTERVAL=${c.checkIntervalMs / 1000} is invalid: it must be less than STALE_THRESHOLD=${c.staleThresholdMs / 1000}, ` +
+        `or a dead agent is found up to two thresholds late. Allowed: seconds > 0, less than STALE_THRESHOLD (unset = HEARTBEAT_INTERVAL).`,
     );
   }
 }

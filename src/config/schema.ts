@@ -18,6 +18,14 @@ const logLevel = z
   .transform((s) => (s === "warning" ? "warn" : s === "critical" ? "error" : s))
   .pipe(z.enum(LOG_LEVELS, { message: "expected one of ERROR, WARNING, INFO, DEBUG" }));
 
+export const DETECTION_MODES = ["fixed", "adaptive"] as const;
+export type DetectionMode = (typeof DETECTION_MODES)[number];
+
+const detectionMode = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(DETECTION_MODES, { message: "expected fixed or adaptive" }));
+
 export interface VariableSpec {
   env: string;
   key: keyof Config;
@@ -74,6 +82,12 @@ export interface Config {
   pushTokens?: Record<string, string>;
   /** Pings (both styles) accepted per client address per minute. @defaultValue 120 */
   pingRateLimit?: number;
+  /** How stale agents are found: the fixed STALE_THRESHOLD, or per agent from its own heartbeat rhythm (capped by it). @defaultValue "adaptive" */
+  detection?: DetectionMode;
+  /** Adaptive mode: the suspicion level (phi) that marks an agent stale. @defaultValue 8 */
+  phiThreshold?: number;
+  /** How often the monitor sweeps for stale agents; unset = heartbeatIntervalMs. */
+  checkIntervalMs?: number;
 }
 
 const ms = (v: number) => Math.round(v * 1000);
@@ -147,4 +161,10 @@ export const VARIABLES: VariableSpec[] = [
     description: "Uptime Kuma-style push: `/api/push/<token>?status=up&msg=OK&ping=<ms>` heartbeats the agent the token names (docs/ping-protocols.md)", schema: pushTokens, secret: true },
   { env: "PING_RATE_LIMIT", key: "pingRateLimit", default: "120", allowed: "whole number 1-100000",
     description: "Pings (`/ping/...` and `/api/push/...`) accepted per client address per minute; more get 429 and write nothing", schema: z.coerce.number().int("expected a whole number").min(1).max(100_000) },
+  { env: "DETECTION", key: "detection", default: "adaptive", allowed: "fixed, adaptive",
+    description: "How stale agents are found: fixed = no heartbeat for STALE_THRESHOLD; adaptive = from each agent's own heartbeat rhythm (phi accrual), never later than STALE_THRESHOLD; see docs/detection.md", schema: detectionMode },
+  { env: "PHI_THRESHOLD", key: "phiThreshold", default: "8", allowed: "number 1-50",
+    description: "Adaptive detection: the suspicion level (phi) that marks an agent stale; 8 means a live agent is called dead about once in 10^8 gaps if its gaps are normal", schema: z.coerce.number({ message: "expected a number" }).finite().min(1, "expected at least 1").max(50, "expected at most 50") },
+  { env: "CHECK_INTERVAL", key: "checkIntervalMs", default: undefined, allowed: "seconds > 0, less than STALE_THRESHOLD",
+    description: "Seconds between stale sweeps of the monitor; unset = HEARTBEAT_INTERVAL", schema: seconds, toConfig: ms as never },
 ];
