@@ -27,6 +27,8 @@ export interface Notification {
   /** More lines (reasons, the storm guard's suspicion, the monitor's downtime). */
   detail: string[];
   changes: NotifiedChange[];
+  /** Every agent the message is about (for `agents=` filters and the per-agent history). */
+  agents: string[];
   at: number;
   host: string;
   dashboardUrl?: string;

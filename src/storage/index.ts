@@ -4,4 +4,5 @@ export { isMemoryPath } from "./location.js";
 export * from "./fleet-types.js";
 export * from "./perf-types.js";
 export * from "./traces-types.js";
+export * from "./notify-types.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";

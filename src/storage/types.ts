@@ -7,6 +7,7 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { FleetStore } from "./fleet-types.js";
 import type { PerfStore } from "./perf-types.js";
 import type { TraceStore } from "./traces-types.js";
+import type { NotifyStore } from "./notify-types.js";
 
 export const AGENT_STATES = ["initializing", "active", "stale", "error", "recovering", "failed", "stopped"] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
@@ -298,5 +299,7 @@ export interface StateStore extends AgentWriter, MonitorStore, RestartQueue, Tra
   readonly perf: PerfStore;
   /** LangSmith run summaries, cursor and per-agent stats (LangSmithBridgeAgent; read by CLI/dashboard). */
   readonly traces: TraceStore;
+  /** The notifier's feed checkpoint, outbox and silences (src/notify). */
+  readonly notify: NotifyStore;
   close(): Promise<void>;
 }

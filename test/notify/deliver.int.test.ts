@@ -15,6 +15,7 @@ const note: Notification = {
     { agent: "worker-<b>1</b>", from: "active", to: "stale", reason: "no heartbeat for 125s", at: Date.UTC(2026, 11, 1, 12), transitionId: 41 },
     { agent: "wörker-2", from: "active", to: "stale", reason: "no heartbeat for 121s", at: Date.UTC(2026, 11, 1, 12), transitionId: 42 },
   ],
+  agents: ["worker-<b>1</b>", "wörker-2"],
   at: Date.UTC(2026, 11, 1, 12, 0, 5),
   host: "vm-1",
   dashboardUrl: "http://127.0.0.1:8501/",

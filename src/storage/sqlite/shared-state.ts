@@ -21,6 +21,7 @@ import { LockedSqliteSaver } from "./locked-saver.js";
 import { SqlitePerfStore } from "./perf.js";
 import { SqlitePings } from "./pings.js";
 import { SqliteTraceStore } from "./traces.js";
+import { SqliteNotifyStore } from "./notify.js";
 import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
 import { assertAgentName } from "../agent-name.js";
@@ -56,6 +57,7 @@ export class SharedState implements StateStore {
   readonly fleet = new SqliteFleetStore(this);
   readonly perf = new SqlitePerfStore(this);
   readonly traces = new SqliteTraceStore(this);
+  readonly notify = new SqliteNotifyStore(this);
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
     this.stmts = prepareStatements(db);

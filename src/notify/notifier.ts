@@ -1,0 +1,181 @@
+/**
+ * The notifier: follows the transition feed from a cursor kept in the database, writes each
+ * message to the outbox in the same transaction that moves the cursor, then sends every
+ * channel's outbox in order, each channel on its own (one that is down holds up only itself).
+ * Delivery is at least once: a crash between sending and marking resends that one message with the
+ * same idempotency key, which receivers drop.
+ */
+import picomatch from "picomatch";
+import type { Clock } from "../clock/index.js";
+import type { Logger } from "../logging/index.js";
+import type { NotifyStore, OutboxEntry, Silence, TransitionFeed } from "../storage/index.js";
+import { deliver } from "./deliver.js";
+import { emptyPlanState, narrow, plan, type PlanState } from "./plan.js";
+import type { ChannelSpec, Notification } from "./types.js";
+
+export interface NotifierOptions {
+  store: TransitionFeed & { notify: NotifyStore };
+  channels: readonly ChannelSpec[];
+  clock: Clock;
+  logger: Logger;
+  host: string;
+  dashboardUrl?: string;
+  /** HMAC key for generic webhooks (NOTIFY_SECRET). */
+  secret?: string;
+  /** @defaultValue 5_000 */
+  groupWindowMs?: number;
+  /** @defaultValue 600_000 */
+  flapWindowMs?: number;
+  /** @defaultValue 4 */
+  flapCount?: number;
+  /** First retry wait; doubles up to retryMaxMs. @defaultValue 5_000 */
+  retryBaseMs?: number;
+  /** @defaultValue 300_000 */
+  retryMaxMs?: number;
+  /** A gap this long since the last tick means the monitor itself was down. @defaultValue 120_000 */
+  monitorDownAfterMs?: number;
+  /** Leader election: a standby plans and sends nothing. @defaultValue always true */
+  isLeader?: () => boolean;
+  /** The storm guard's suspicion, said in stale messages. */
+  suspicion?: () => string | undefined;
+  /** @defaultValue 10_000 */
+  sendTimeoutMs?: number;
+}
+
+const DEFAULTS = { groupWindowMs: 5_000, flapWindowMs: 600_000, flapCount: 4, retryBaseMs: 5_000, retryMaxMs: 300_000, monitorDownAfterMs: 120_000, sendTimeoutMs: 10_000 };
+
+export class Notifier {
+  private readonly o: NotifierOptions & typeof DEFAULTS;
+  private readonly draining = new Map<string, Promise<void>>();
+  private readonly downChannels = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+
+  constructor(opts: NotifierOptions) {
+    this.o = { ...DEFAULTS, ...opts };
+  }
+
+  /** Plans what is new in the feed into the outbox, then starts sending what is due. */
+  async tick(): Promise<void> {
+    if (this.o.isLeader && !this.o.isLeader()) return;
+    await this.planNew();
+    for (const ch of this.o.channels) if (!this.draining.has(ch.id)) this.draining.set(ch.id, this.drain(ch).finally(() => this.draining.delete(ch.id)));
+  }
+
+  /** Ticks every `intervalMs` until stop(). */
+  start(intervalMs: number): void {
+    const run = () => {
+      this.ticking = this.tick()
+        .catch((e: unknown) => {
+          this.o.logger.warn(`notifier: ${(e as Error).message}; trying again in ${intervalMs} ms`);
+        })
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(run, intervalMs);
+        });
+    };
+    this.timer = setTimeout(run, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    await this.idle();
+  }
+
+  /** Resolves when every channel has sent what it could for now (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.draining.size) await Promise.allSettled([...this.draining.values()]);
+  }
+
+  /** Sends a test message to every channel now, outside the outbox; the result per channel. */
+  async sendTest(): Promise<{ channel: string; ok: boolean; error?: string }[]> {
+    const now = this.o.clock.now();
+    const n: Notification = {
+      key: `bg-test-${now}`, event: "test", title: `Test message from background-agents on ${this.o.host}`,
+      detail: ["If you can read this, notifications reach this channel."], changes: [], agents: [], at: now, host: this.o.host, dashboardUrl: this.o.dashboardUrl,
+    };
+    return Promise.all(this.o.channels.map(async (ch) => {
+      const r = await deliver(ch, n, { secret: this.o.secret, timeoutMs: this.o.sendTimeoutMs });
+      return { channel: ch.id, ok: r.ok, ...(r.error ? { error: r.error } : {}) };
+    }));
+  }
+
+  private async planNew(): Promise<void> {
+    const { store, clock } = this.o;
+    const cp = await store.notify.readCheckpoint();
+    const now = clock.now();
+    if (cp.tickAt === null) {
+      // first run on this database: what happened before notifications were set up is history, not news
+      const { lastId } = await store.countTransitions(cp.cursor);
+      await store.notify.commitPlan([], { cursor: lastId, state: emptyPlanState(), tickAt: now });
+      return;
+    }
+    const state = (cp.state as PlanState | null) ?? emptyPlanState();
+    const silences = await store.notify.activeSilences();
+    const silenced = (agent: string, at: number) => silences.some((s) => s.createdAt <= at && at < s.until && matches(s, agent));
+    const transitions = await store.transitionsAfter(cp.cursor, 1000);
+    const suspicion = this.o.suspicion?.();
+    const p = plan(transitions, cp.cursor, state, {
+      now, host: this.o.host, dashboardUrl: this.o.dashboardUrl, groupWindowMs: this.o.groupWindowMs,
+      flapWindowMs: this.o.flapWindowMs, flapCount: this.o.flapCount, isSilenced: silenced, suspicion,
+    });
+    const notes = [...p.notifications];
+    if (now - cp.tickAt > this.o.monitorDownAfterMs) notes.unshift(this.monitorWasDown(cp.tickAt, now));
+    const entries: OutboxEntry[] = [];
+    for (const ch of this.o.channels) {
+      const keep = ch.agents.length ? picomatch(ch.agents as string[]) : () => true;
+      for (const n of notes) {
+        if (!ch.events.has(n.event)) continue;
+        const mine = n.agents.length ? narrow(n, keep, suspicion) : n;
+        if (mine) entries.push({ channel: ch.id, key: mine.key, event: mine.event, agents: mine.agents, payload: mine });
+      }
+    }
+    // nothing new: write only now and then, to keep the liveness stamp the next start reads
+    if (entries.length === 0 && p.through === cp.cursor && now - cp.tickAt < this.o.monitorDownAfterMs / 4) return;
+    await store.notify.commitPlan(entries, { cursor: p.through, state: p.state, tickAt: now });
+  }
+
+  private monitorWasDown(since: number, now: number): Notification {
+    const mins = Math.round((now - since) / 60_000);
+    return {
+      key: `bg-monitor-${since}`, event: "monitor",
+      title: `The monitor was down for ${mins >= 1 ? `${mins} min` : `${Math.round((now - since) / 1000)} s`}`,
+      detail: [`No notifications were planned from ${new Date(since).toISOString()} to ${new Date(now).toISOString()}; what changed meanwhile follows.`],
+      changes: [], agents: [], at: now, host: this.o.host, dashboardUrl: this.o.dashboardUrl,
+    };
+  }
+
+  /** Sends one channel's outbox oldest first; stops at the first message that is not due or fails. */
+  private async drain(ch: ChannelSpec): Promise<void> {
+    const { store, clock, logger } = this.o;
+    for (;;) {
+      const batch = await store.notify.pending(ch.id, 20);
+      if (batch.length === 0) return;
+      for (const d of batch) {
+        if (d.nextAttemptAt > clock.now()) return;
+        const r = await deliver(ch, d.payload as Notification, { secret: this.o.secret, timeoutMs: this.o.sendTimeoutMs });
+        if (r.ok) {
+          await store.notify.markDelivered(d.id);
+          if (this.downChannels.delete(ch.id)) logger.info(`notifications: ${ch.id} answers again; sending what it missed`);
+          continue;
+        }
+        const wait = Math.min(this.o.retryMaxMs, this.o.retryBaseMs * 2 ** d.attempts);
+        await store.notify.markFailed(d.id, r.error ?? `status ${r.status}`, clock.now() + wait, r.permanent);
+        if (r.permanent) {
+          logger.error(`notifications: ${ch.id} refused message ${d.key} (${r.error}); it is dropped, not retried. Check the channel's URL in NOTIFY_URLS`);
+          continue;
+        }
+        if (!this.downChannels.has(ch.id)) {
+          this.downChannels.add(ch.id);
+          logger.warn(`notifications: ${ch.id} is not answering (${r.error}); its messages wait and are retried with backoff, other channels go on`);
+        }
+        return;
+      }
+    }
+  }
+}
+
+function matches(s: Silence, agent: string): boolean {
+  return s.pattern === agent || picomatch.isMatch(agent, s.pattern);
+}
