@@ -66,8 +66,10 @@ export function plan(transitions: readonly Transition[], cursor: number, prev: P
     through = t.id;
     const event = eventOf(t, down.has(t.agent));
     if (event === null) continue;
+    const silenced = o.isSilenced(t.agent, t.at);
+    // a down nobody was told of is not followed by "recovered"
     if (event === "recovered") down.delete(t.agent);
-    else down.add(t.agent);
+    else if (!silenced) down.add(t.agent);
     if (event === "stale" || event === "recovered") {
       const f = (flaps[t.agent] ??= { changes: [], flapping: false, lastId: t.id, lastState: t.to });
       f.changes = [...f.changes.filter((at) => at > t.at - o.flapWindowMs), t.at];
@@ -76,11 +78,11 @@ export function plan(transitions: readonly Transition[], cursor: number, prev: P
       if (f.flapping) continue;
       if (f.changes.length >= o.flapCount) {
         f.flapping = true;
-        if (!o.isSilenced(t.agent, t.at)) extra.push(flappingStarted(t, f, o));
+        if (!silenced) extra.push(flappingStarted(t, f, o));
         continue;
       }
     }
-    if (o.isSilenced(t.agent, t.at)) continue;
+    if (silenced) continue;
     const change: NotifiedChange = { agent: t.agent, from: t.from, to: t.to, reason: t.reason, at: t.at, transitionId: t.id };
     groups.set(event, [...(groups.get(event) ?? []), change]);
   }

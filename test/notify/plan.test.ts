@@ -53,11 +53,13 @@ describe("plan", () => {
     expect(new Set(one).size).toBe(2);
   });
 
-  it("sends nothing for a silenced agent, but still tracks it", () => {
+  it("sends nothing for a silenced agent, and no recovery later for a down it did not tell of", () => {
     const ts = [tr("quiet", "active", "stale", 0), tr("loud", "active", "stale", 0)];
     const p = plan(ts, 0, emptyPlanState(), opts(10_000, { isSilenced: (a) => a === "quiet" }));
     expect(p.notifications.map((n) => n.title)).toEqual(["loud is stale"]);
-    expect(p.state.down).toEqual(["loud", "quiet"]);
+    expect(p.state.down).toEqual(["loud"]);
+    const back = plan([tr("quiet", "stale", "active", 20_000)], p.through, p.state, opts(30_000));
+    expect(back.notifications).toEqual([]);
   });
 
   it("a flapping agent gets one flapping message, then one summary when it settles", () => {
