@@ -88,6 +88,20 @@ export interface Config {
   phiThreshold?: number;
   /** How often the monitor sweeps for stale agents; unset = heartbeatIntervalMs. */
   checkIntervalMs?: number;
+  /** Notification channel URLs (comma/newline separated); see src/notify/channel-url.ts. */
+  notifyUrls?: string;
+  /** A file holding more channel URLs, one per line. */
+  notifyUrlsFile?: string;
+  /** HMAC key for the X-Bg-Agents-Signature header of generic webhooks. */
+  notifySecret?: string;
+  /** Transitions within this window go out as one message. @defaultValue 5 s */
+  notifyGroupWindowMs: number;
+  /** Changes between down and up within this window count towards flapping. @defaultValue 600 s */
+  notifyFlapWindowMs: number;
+  /** This many changes within NOTIFY_FLAP_WINDOW make an agent flapping. @defaultValue 4 */
+  notifyFlapCount: number;
+  /** The dashboard address put in messages. @defaultValue http://DASHBOARD_HOST:DASHBOARD_PORT/ */
+  dashboardUrl?: string;
 }
 
 const ms = (v: number) => Math.round(v * 1000);
@@ -167,4 +181,18 @@ export const VARIABLES: VariableSpec[] = [
     description: "Adaptive detection: the suspicion level (phi) that marks an agent stale; 8 means a live agent is called dead about once in 10^8 gaps if its gaps are normal", schema: z.coerce.number({ message: "expected a number" }).finite().min(1, "expected at least 1").max(50, "expected at most 50") },
   { env: "CHECK_INTERVAL", key: "checkIntervalMs", default: undefined, allowed: "seconds > 0, less than STALE_THRESHOLD",
     description: "Seconds between stale sweeps of the monitor; unset = HEARTBEAT_INTERVAL", schema: seconds, toConfig: ms as never },
+  { env: "NOTIFY_URLS", key: "notifyUrls", default: undefined, allowed: "comma-separated URLs: http(s)://, ntfy://, smtp(s)://",
+    description: "Where notifications go (webhook, Slack, Discord, ntfy, e-mail; `?events=` and `?agents=` filter); see docs/notifications.md", schema: z.string().trim().min(1), secret: true },
+  { env: "NOTIFY_URLS_FILE", key: "notifyUrlsFile", default: undefined, allowed: "a file path",
+    description: "A file with more notification URLs, one per line (# comments), so secrets need not sit in the environment", schema: z.string().trim().min(1) },
+  { env: "NOTIFY_SECRET", key: "notifySecret", default: undefined, allowed: "16+ characters",
+    description: "Signs generic webhook bodies: X-Bg-Agents-Signature: sha256=HMAC(body)", schema: z.string().min(16, "expected at least 16 characters"), secret: true },
+  { env: "NOTIFY_GROUP_WINDOW", key: "notifyGroupWindowMs", default: "5", allowed: "seconds > 0",
+    description: "Transitions that arrive within this window go out as one message (an alert storm is one message)", schema: seconds, toConfig: ms as never },
+  { env: "NOTIFY_FLAP_WINDOW", key: "notifyFlapWindowMs", default: "600", allowed: "seconds > 0",
+    description: "An agent that changes between down and up NOTIFY_FLAP_COUNT times within this window is flapping: one message, then a summary when it settles", schema: seconds, toConfig: ms as never },
+  { env: "NOTIFY_FLAP_COUNT", key: "notifyFlapCount", default: "4", allowed: "whole number 2-100",
+    description: "Changes within NOTIFY_FLAP_WINDOW that make an agent flapping", schema: z.coerce.number().int("expected a whole number").min(2).max(100) },
+  { env: "DASHBOARD_URL", key: "dashboardUrl", default: undefined, allowed: "an http(s) URL",
+    description: "The dashboard's address as people reach it, put in notifications (default: http://DASHBOARD_HOST:DASHBOARD_PORT/)", schema: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }) },
 ];

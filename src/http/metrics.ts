@@ -55,6 +55,24 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
       for (const state of AGENT_STATES) this.inc({ to: state }, counts.get(state) ?? 0);
     },
   });
+  new client.Counter({
+    name: "bg_agents_notifications_total", help: "Notification messages by channel and result (delivered, dropped after a refusal, failed attempts)", labelNames: ["channel", "result"], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const c of await store.notify.deliveryCounts()) {
+        this.inc({ channel: c.channel, result: "delivered" }, c.delivered);
+        this.inc({ channel: c.channel, result: "dropped" }, c.dropped);
+        this.inc({ channel: c.channel, result: "failed_attempt" }, c.failedAttempts);
+      }
+    },
+  });
+  new client.Gauge({
+    name: "bg_agents_notifications_backlog", help: "Notification messages waiting to be sent, by channel", labelNames: ["channel"], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [channel, n] of Object.entries(await store.notify.backlog())) this.set({ channel }, n);
+    },
+  });
   const dbLatency = new client.Histogram({
     name: "bg_agents_db_read_seconds", help: "Time to read all agents from the state DB (sampled)", registers: [registry],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],

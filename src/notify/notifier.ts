@@ -88,19 +88,6 @@ export class Notifier {
     while (this.draining.size) await Promise.allSettled([...this.draining.values()]);
   }
 
-  /** Sends a test message to every channel now, outside the outbox; the result per channel. */
-  async sendTest(): Promise<{ channel: string; ok: boolean; error?: string }[]> {
-    const now = this.o.clock.now();
-    const n: Notification = {
-      key: `bg-test-${now}`, event: "test", title: `Test message from background-agents on ${this.o.host}`,
-      detail: ["If you can read this, notifications reach this channel."], changes: [], agents: [], at: now, host: this.o.host, dashboardUrl: this.o.dashboardUrl,
-    };
-    return Promise.all(this.o.channels.map(async (ch) => {
-      const r = await deliver(ch, n, { secret: this.o.secret, timeoutMs: this.o.sendTimeoutMs });
-      return { channel: ch.id, ok: r.ok, ...(r.error ? { error: r.error } : {}) };
-    }));
-  }
-
   private async planNew(): Promise<void> {
     const { store, clock } = this.o;
     const cp = await store.notify.readCheckpoint();

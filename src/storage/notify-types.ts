@@ -26,6 +26,13 @@ export interface Delivery extends OutboxEntry {
   deliveredAt: number | null;
 }
 
+export interface DeliveryCounts {
+  channel: string;
+  delivered: number;
+  dropped: number;
+  failedAttempts: number;
+}
+
 export interface NotifierCheckpoint {
   /** The last transition id planned. */
   cursor: number;
@@ -66,6 +73,8 @@ export interface NotifyStore {
   deliveries(query?: { agent?: string; channel?: string; limit?: number }): Promise<Delivery[]>;
   /** Undelivered messages per channel. */
   backlog(): Promise<Record<string, number>>;
+  /** Per channel: messages delivered, dropped (refused, not retried) and attempts that failed. */
+  deliveryCounts(): Promise<DeliveryCounts[]>;
   addSilence(s: NewSilence): Promise<Silence>;
   /** Ends silences by id or by exact pattern; returns how many ended. */
   removeSilences(match: { id?: number; pattern?: string }): Promise<number>;

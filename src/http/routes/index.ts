@@ -11,6 +11,7 @@ import { perfRoutes } from "./perf.js";
 import { pingRoutes } from "./ping.js";
 import { pushRoutes } from "./push.js";
 import { tracesRoutes } from "./traces.js";
+import { notificationRoutes } from "./notifications.js";
 
 export const ROUTES: RoutePlugin[] = [
   pageRoutes,
@@ -24,4 +25,5 @@ export const ROUTES: RoutePlugin[] = [
   tracesRoutes,
   pingRoutes,
   kumaPushRoutes,
+  notificationRoutes,
 ];

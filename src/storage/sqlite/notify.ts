@@ -1,6 +1,6 @@
 /** SQLite NotifyStore: outbox rows and the notifier's checkpoint (a system_state key) move in one transaction. */
 import type { Clock } from "../../clock/index.js";
-import type { Delivery, DeliveryStatus, NewSilence, NotifierCheckpoint, NotifyStore, OutboxEntry, Silence } from "../notify-types.js";
+import type { Delivery, DeliveryCounts, DeliveryStatus, NewSilence, NotifierCheckpoint, NotifyStore, OutboxEntry, Silence } from "../notify-types.js";
 import type { Db } from "./open.js";
 
 export interface NotifyStoreCore {
@@ -72,6 +72,13 @@ export class SqliteNotifyStore implements NotifyStore {
   async backlog(): Promise<Record<string, number>> {
     const rows = this.core.db.prepare(`SELECT channel, count(*) AS n FROM notify_outbox WHERE status = 'pending' GROUP BY channel`).all() as { channel: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
+  }
+
+  async deliveryCounts(): Promise<DeliveryCounts[]> {
+    return this.core.db.prepare(`SELECT channel,
+        sum(status = 'delivered') AS delivered, sum(status = 'dead') AS dropped,
+        sum(attempts) - sum(status = 'delivered') AS failedAttempts
+      FROM notify_outbox GROUP BY channel ORDER BY channel`).all() as DeliveryCounts[];
   }
 
   async addSilence(s: NewSilence): Promise<Silence> {
