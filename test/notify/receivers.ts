@@ -15,20 +15,29 @@ export interface HttpReceiver {
   requests: Received[];
   /** Status to answer with (default 200); a function may vary it per request. */
   status: number | ((r: Received) => number);
+  /** Answer this long after the request arrived (a kill can land while it is open). */
+  delayMs: number;
+  /** Every request as it arrived, answered or not. */
+  arrivals: Received[];
   close(): Promise<void>;
 }
 
 export async function httpReceiver(): Promise<HttpReceiver> {
   const requests: Received[] = [];
-  const rx: HttpReceiver = { url: "", requests, status: 200, close: async () => undefined };
+  const rx: HttpReceiver = { url: "", requests, status: 200, delayMs: 0, arrivals: [], close: async () => undefined };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const r: Received = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
-      const status = typeof rx.status === "function" ? rx.status(r) : rx.status;
-      if (status < 300) requests.push(r);
-      res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "no");
+      rx.arrivals.push(r);
+      const answer = () => {
+        const status = typeof rx.status === "function" ? rx.status(r) : rx.status;
+        if (status < 300) requests.push(r);
+        res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "no");
+      };
+      if (rx.delayMs > 0) setTimeout(answer, rx.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
