@@ -24,6 +24,23 @@ export const nameParams = z.strictObject({ name: agentName });
 const count = (max: number) => z.number().int("expected a whole number").min(0).max(max);
 const measure = z.number().finite().min(0);
 
+const epochMs = z.number().int().min(0).max(8.64e15);
+const activity = z.strictObject({
+  status: z.enum(["running", "idle", "stuck"]),
+  node: label(255).nullable(),
+  step: count(1_000_000_000).nullable(),
+  threadId: label(255).nullable(),
+  runStartedAt: epochMs.nullable(),
+  lastProgressAt: epochMs.nullable(),
+  running: count(1_000_000),
+  lastRun: z.strictObject({
+    outcome: z.enum(["success", "error", "interrupted"]),
+    durationMs: measure.max(365 * 86400_000),
+    endedAt: epochMs,
+    error: z.string().max(4000).optional(),
+  }).nullable(),
+});
+
 /** POST /api/agents/:name/heartbeat. Every field optional; unknown fields are refused. */
 export const heartbeatBody = z.strictObject({
   status: z.enum(["ok", "up", "error", "down"], { message: 'expected "ok", "up", "error" or "down"' }).optional(),
@@ -36,6 +53,8 @@ export const heartbeatBody = z.strictObject({
   rssBytes: count(2 ** 50).optional(),
   cpuPercent: measure.max(100_000).optional(),
   eventLoopLagMs: measure.max(3_600_000).optional(),
+  /** What the agent is doing (withHeartbeat sends it). */
+  activity: activity.optional(),
 });
 export type HeartbeatBody = z.infer<typeof heartbeatBody>;
 

@@ -40,6 +40,23 @@ export interface HeartbeatInfo {
   eventLoopLagMs?: number;
   /** How long the previous heartbeat write took, measured by the agent. */
   writeLatencyMs?: number;
+  /** What the agent is doing (kept until a heartbeat brings a new one). */
+  activity?: AgentActivity;
+}
+
+/** What a monitored graph is doing (withHeartbeat), shown by the dashboard and status. */
+export interface AgentActivity {
+  status: "running" | "idle" | "stuck";
+  /** The node running now (the latest one started). */
+  node: string | null;
+  step: number | null;
+  threadId: string | null;
+  /** Epoch ms: the current run's start, and the last node start or end seen. */
+  runStartedAt: number | null;
+  lastProgressAt: number | null;
+  /** Runs in progress (a served graph may run several threads at once). */
+  running: number;
+  lastRun: { outcome: "success" | "error" | "interrupted"; durationMs: number; endedAt: number; error?: string } | null;
 }
 
 export interface RegisterOptions extends HeartbeatInfo {
@@ -73,6 +90,7 @@ export interface AgentRecord {
   /** Set when a restart was asked for (API/CLI) and the supervisor has not done it yet. */
   restartRequestedAt: number | null;
   meta: Record<string, unknown> | null;
+  activity: AgentActivity | null;
 }
 
 /** What a ping (healthchecks.io or Uptime Kuma style, see docs/ping-protocols.md) says. */

@@ -19,7 +19,7 @@ function rec(name: string, over: Partial<AgentRecord>): AgentRecord {
   return {
     name, state: "active", stateReason: null, stateChangedAt: NOW - 60_000, registeredAt: NOW - 60_000, startedAt: NOW - 60_000,
     lastHeartbeat: NOW - 1000, pid: null, host: null, version: null, rssBytes: null, cpuPercent: null, eventLoopLagMs: null,
-    heartbeatLatencyMs: null, errorCount: 0, lastError: null, lastErrorAt: null, restarts: 0, heartbeats: 1, restartRequestedAt: null, meta: null,
+    heartbeatLatencyMs: null, errorCount: 0, lastError: null, lastErrorAt: null, restarts: 0, heartbeats: 1, restartRequestedAt: null, meta: null, activity: null,
     ...over,
   };
 }

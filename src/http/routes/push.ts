@@ -16,7 +16,7 @@ export const pushRoutes: RoutePlugin = (app, ctx) => {
     const b = parseOr400(body, req.body, "body");
     await ctx.store.updateHeartbeat(name, {
       pid: b.pid, host: b.host, version: b.version, rssBytes: b.rssBytes,
-      cpuPercent: b.cpuPercent, eventLoopLagMs: b.eventLoopLagMs, writeLatencyMs: b.latencyMs,
+      cpuPercent: b.cpuPercent, eventLoopLagMs: b.eventLoopLagMs, writeLatencyMs: b.latencyMs, activity: b.activity,
     });
     if (b.status === "error" || b.status === "down") {
       const message = b.message ?? `agent reported status "${b.status}"`;

@@ -1,12 +1,12 @@
 /** Row ↔ record mapping for SharedState. */
-import type { AgentRecord, AgentState, HeartbeatInfo, Transition } from "../types.js";
+import type { AgentActivity, AgentRecord, AgentState, HeartbeatInfo, Transition } from "../types.js";
 
 export interface AgentRow {
   name: string; state: string; state_reason: string | null; state_changed_at: number; registered_at: number;
   started_at: number; last_heartbeat: number; pid: number | null; host: string | null; version: string | null;
   rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
   error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; heartbeats: number;
-  restart_requested_at: number | null; meta: string | null;
+  restart_requested_at: number | null; meta: string | null; activity: string | null;
 }
 
 export function toAgentRecord(r: AgentRow): AgentRecord {
@@ -32,12 +32,13 @@ export function toAgentRecord(r: AgentRow): AgentRecord {
     heartbeats: r.heartbeats,
     restartRequestedAt: r.restart_requested_at,
     meta: r.meta ? (JSON.parse(r.meta) as Record<string, unknown>) : null,
+    activity: r.activity ? (JSON.parse(r.activity) as AgentActivity) : null,
   };
 }
 
 /** The agents columns in the order recordFromRaw reads them. */
 export const AGENT_COLUMNS = `name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, pid, host, version,
-  rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, error_count, last_error, last_error_at, restarts, heartbeats, restart_requested_at, meta`;
+  rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, error_count, last_error, last_error_at, restarts, heartbeats, restart_requested_at, meta, activity`;
 
 /** A row fetched in raw (array) mode, in AGENT_COLUMNS order. */
 export function recordFromRaw(r: unknown[]): AgentRecord {
@@ -48,6 +49,7 @@ export function recordFromRaw(r: unknown[]): AgentRecord {
     eventLoopLagMs: r[12] as number | null, heartbeatLatencyMs: r[13] as number | null, errorCount: r[14] as number,
     lastError: r[15] as string | null, lastErrorAt: r[16] as number | null, restarts: r[17] as number, heartbeats: r[18] as number,
     restartRequestedAt: r[19] as number | null, meta: r[20] ? (JSON.parse(r[20] as string) as Record<string, unknown>) : null,
+    activity: r[21] ? (JSON.parse(r[21] as string) as AgentActivity) : null,
   };
 }
 
@@ -71,5 +73,6 @@ export function heartbeatParams(name: string, now: number, info: HeartbeatInfo =
     cpuPercent: info.cpuPercent ?? null,
     eventLoopLagMs: info.eventLoopLagMs ?? null,
     writeLatencyMs: info.writeLatencyMs ?? null,
+    activity: info.activity ? JSON.stringify(info.activity) : null,
   };
 }

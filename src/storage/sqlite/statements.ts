@@ -32,7 +32,8 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         last_heartbeat = @now, heartbeats = heartbeats + 1,
         pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
         rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
-        loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms)
+        loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
+        activity = coalesce(@activity, activity)
       WHERE name = @name AND state NOT IN ('stale','stopped','failed')`),
     // A heartbeat from a stale/stopped/failed agent: it is alive again.
     heartbeatRevive: db.prepare(`
@@ -41,13 +42,14 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
         rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
         loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
+        activity = coalesce(@activity, activity),
         state = 'active', state_reason = 'heartbeat resumed', state_changed_at = @now
       WHERE name = @name`),
     heartbeatInsert: db.prepare(`
       INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, heartbeats,
-                          pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms)
+                          pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, activity)
       VALUES (@name, 'active', 'registered by first heartbeat', @now, @now, @now, @now, 1,
-              @pid, @host, @version, @rssBytes, @cpuPercent, @eventLoopLagMs, @writeLatencyMs)`),
+              @pid, @host, @version, @rssBytes, @cpuPercent, @eventLoopLagMs, @writeLatencyMs, @activity)`),
     setState: db.prepare(`
       UPDATE agents SET state = @state, state_reason = @reason,
         state_changed_at = CASE WHEN state IS @state THEN state_changed_at ELSE @now END
