@@ -18,3 +18,5 @@ export { FileStateLock, InProcessLock, type StateLock } from "./locking/index.js
 export * from "./errors/index.js";
 export * from "./storage/index.js";
 export { VERSION } from "./version.js";
+export { withHeartbeat, heartbeatOf, type WithHeartbeatOptions, type GraphHeartbeat } from "./integrations/with-heartbeat.js";
+export { startNotifier, channelsFromConfig, type NotifyEvent } from "./notify/index.js";

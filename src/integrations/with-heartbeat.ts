@@ -25,7 +25,7 @@ export interface WithHeartbeatOptions {
   token?: string;
   /** @defaultValue HEARTBEAT_INTERVAL */
   intervalMs?: number;
-  /** A run with no node starting or ending for this long is stuck. @defaultValue STALE_THRESHOLD */
+  /** A run with no node starting or ending for this long is stuck (the agent goes to `error` until it moves again). @defaultValue 5 × STALE_THRESHOLD */
   stuckAfterMs?: number;
   /** Your agent's version. @defaultValue this package's version */
   version?: string;
@@ -43,18 +43,19 @@ export interface GraphHeartbeat {
   stop(reason?: string): Promise<void>;
 }
 
-interface Configurable<G> {
-  withConfig(config: { callbacks: unknown[] }): G;
+/** What withHeartbeat needs of a graph: LangGraph's withConfig (overloaded, so typed loosely here). */
+interface Configurable {
+  withConfig: (config: never) => unknown;
 }
 
 const handles = new WeakMap<object, GraphHeartbeat>();
 
-export function withHeartbeat<G extends Configurable<G>>(graph: G, options: WithHeartbeatOptions = {}): G {
+export function withHeartbeat<G extends Configurable>(graph: G, options: WithHeartbeatOptions = {}): G {
   const name = options.name ?? process.env.AGENT_NAME;
   if (!name) throw new ValidationError("withHeartbeat needs a name: withHeartbeat(graph, { name: \"my-agent\" }) or set AGENT_NAME");
   assertAgentName(name);
   const monitor = new GraphMonitor(name, options);
-  const wrapped = graph.withConfig({ callbacks: [monitor.tracker] });
+  const wrapped = (graph.withConfig as (config: { callbacks: unknown[] }) => G).call(graph, { callbacks: [monitor.tracker] });
   handles.set(wrapped as object, monitor);
   monitor.start();
   return wrapped;
@@ -83,18 +84,18 @@ class GraphMonitor implements GraphHeartbeat {
     const config = o.intervalMs && o.stuckAfterMs ? undefined : loadConfig(process.env, { agentName: "withHeartbeat" });
     this.clock = o.clock ?? systemClock;
     this.intervalMs = o.intervalMs ?? config!.heartbeatIntervalMs;
-    this.stuckAfterMs = o.stuckAfterMs ?? config!.staleThresholdMs;
+    this.stuckAfterMs = o.stuckAfterMs ?? 5 * config!.staleThresholdMs;
     this.version = o.version ?? VERSION;
+    // what the agent's state should be is decided when the event happens; the writes follow in order
     this.tracker = new ActivityTracker(() => this.clock.now(), {
-      onNodeError: (message, node) => this.enqueue(async (s) => {
+      onNodeError: (message, node) => {
         this.down = "error";
-        await s.error(this.name, message, `node ${node ?? "?"} failed: ${message}`);
-      }),
+        void this.enqueue((s) => s.error(this.name, message, `node ${node ?? "?"} failed: ${message}`));
+      },
       onProgress: () => {
-        if (this.down === "stuck") this.enqueue(async (s) => {
-          this.down = null;
-          await s.recover(this.name, "progress again");
-        });
+        if (this.down !== "stuck") return;
+        this.down = null;
+        void this.enqueue((s) => s.recover(this.name, "progress again"));
       },
     });
   }
@@ -106,18 +107,16 @@ class GraphMonitor implements GraphHeartbeat {
   }
 
   beat(): Promise<void> {
-    return this.enqueue(async (s) => {
-      const activity = this.tracker.snapshot(this.stuckAfterMs);
-      if (activity.status === "stuck" && this.down === null) {
-        this.down = "stuck";
-        const idle = Math.round((this.clock.now() - (activity.lastProgressAt ?? 0)) / 1000);
-        await s.error(this.name, `stuck: no progress for ${idle} s`, `stuck in node ${activity.node ?? "?"}: no progress for ${idle} s`);
-      } else if (activity.status !== "stuck" && this.down === "error" && activity.lastRun?.outcome === "success") {
-        this.down = null;
-        await s.recover(this.name, "a run succeeded after the error");
-      }
-      await s.beat(this.name, this.version, activity);
-    });
+    const activity = this.tracker.snapshot(this.stuckAfterMs);
+    if (activity.status === "stuck" && this.down !== "stuck") {
+      this.down = "stuck";
+      const idle = Math.round((this.clock.now() - (activity.lastProgressAt ?? 0)) / 1000);
+      void this.enqueue((s) => s.error(this.name, `stuck: no progress for ${idle} s`, `stuck in node ${activity.node ?? "?"}: no progress for ${idle} s`));
+    } else if (this.down === "error" && activity.status === "idle" && activity.lastRun?.outcome === "success") {
+      this.down = null;
+      void this.enqueue((s) => s.recover(this.name, "a run succeeded after the error"));
+    }
+    return this.enqueue((s) => s.beat(this.name, this.version, activity));
   }
 
   async stop(reason = "stopped"): Promise<void> {

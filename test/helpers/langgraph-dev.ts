@@ -28,6 +28,8 @@ export interface DevServer {
 
 export interface DevServerOptions {
   env?: Record<string, string>;
+  /** More graphs for langgraph.json (id → "path:export", path relative to the repo). */
+  graphs?: Record<string, string>;
   /** @defaultValue 120_000 (tsx compiles every graph on start; slow on a loaded machine) */
   startTimeoutMs?: number;
 }
@@ -46,9 +48,10 @@ export function freePort(): Promise<number> {
 }
 
 /** A temp project: langgraph.json with the repo's graphs by absolute path, node_modules linked. */
-export function devProject(): { dir: string; graphs: string[] } {
+export function devProject(extra: Record<string, string> = {}): { dir: string; graphs: string[] } {
   const dir = makeTempDir("bga-langgraph-dev-");
   const config = JSON.parse(readFileSync(join(REPO_ROOT, "langgraph.json"), "utf8")) as { graphs: Record<string, string>; env?: unknown };
+  Object.assign(config.graphs, extra);
   for (const [id, spec] of Object.entries(config.graphs)) {
     const [file, symbol] = spec.split(":");
     config.graphs[id] = `${isAbsolute(file!) ? file : resolve(REPO_ROOT, file!)}:${symbol ?? "graph"}`;
@@ -87,7 +90,7 @@ function launch(dir: string, port: number, env: Record<string, string>): { proc:
 
 /** Starts the dev server on a free port; retries on another port if that one was taken meanwhile. */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
-  const { dir } = devProject();
+  const { dir } = devProject(opts.graphs);
   const timeoutMs = opts.startTimeoutMs ?? 120_000;
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
