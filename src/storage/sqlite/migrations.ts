@@ -11,9 +11,10 @@ import m002 from "./migrations/002-fleet.js";
 import m003 from "./migrations/003-http.js";
 import m004 from "./migrations/004-traces.js";
 import m005 from "./migrations/005-pings.js";
+import m006 from "./migrations/006-transition-ids.js";
 
 /** In order; the position is the version. Add a file per migration, never edit a released one. */
-export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005, m006];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
