@@ -1,7 +1,7 @@
 /**
  * AgentView (src/views/agent-view.ts) rendered by SQLite: one json_object per row. For a 10k-agent
  * `GET /api/agents` this halves the time of reading 21 columns into JS, building view objects and
- * JSON.stringify (npm run bench). test/storage/agent-view-sql.test.ts keeps it equal to toAgentView.
+ * JSON.stringify (npm run bench). test/storage/sqlite/agent-view-sql.test.ts keeps it equal to toAgentView.
  * Expects a `now` column (integer ms) from the query's FROM clause.
  */
 import { STATE_LABELS } from "../states.js";
