@@ -49,6 +49,11 @@ export interface SharedStateOptions {
 }
 
 
+/** A transition id to read after: a number (0 for the start of the feed). */
+function assertCursor(afterId: unknown): asserts afterId is number {
+  if (typeof afterId !== "number" || Number.isNaN(afterId)) throw new ValidationError(`A transition cursor must be a number (0 for the start), got ${String(afterId)}`);
+}
+
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
   private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => void>;
@@ -249,11 +254,13 @@ export class SharedState implements StateStore {
 
   /** Ids come from AUTOINCREMENT (migration 006): never reused, and one writer commits them in order. */
   async transitionsAfter(afterId: number, limit = 1000): Promise<Transition[]> {
+    assertCursor(afterId);
     const rows = this.stmts.transitionsAfter.all({ afterId, limit: Math.max(1, Math.floor(limit)) }) as TransitionRow[];
     return rows.map(toTransition);
   }
 
   async countTransitions(afterId: number): Promise<TransitionCounts> {
+    assertCursor(afterId);
     const rows = this.stmts.transitionCounts.all({ afterId }) as { to_state: AgentState; n: number; last: number }[];
     const byTarget: TransitionCounts["byTarget"] = {};
     let lastId = afterId;

@@ -4,6 +4,7 @@
  * token on every kind of write, storageInfo and probeWriteLock.
  */
 import { describe, expect, it } from "vitest";
+import { isValidationError } from "../../../src/errors/index.js";
 import type { StateStore, Transition } from "../../../src/storage/index.js";
 import type { Open } from "./harness.js";
 
@@ -96,6 +97,35 @@ export function feedSuite(open: Open): void {
       expect(seen.filter((t) => t.agent === "keeper").map((t) => t.to)).toEqual(["active", "error"]);
       // nothing new: the cursor stays put
       expect(await store.transitionsAfter(cursor)).toEqual([]);
+    });
+
+    it("a consumer polling while many writers run sees every transition once, in id order", async () => {
+      const { store } = await open();
+      const seen: Transition[] = [];
+      let cursor = 0;
+      let writing = true;
+      const writers = Promise.all(Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; i < 6; i++) {
+          const name = `w${w}-${i}`;
+          await store.registerAgent(name);
+          await store.updateAgentState(name, i % 2 ? "active" : "error", "t");
+        }
+      })).finally(() => (writing = false));
+      while (writing) cursor = await follow(store, cursor, seen);
+      await writers;
+      cursor = await follow(store, cursor, seen);
+      const ids = seen.map((t) => t.id);
+      expect(ids).toEqual((await store.getTransitions({ limit: 10_000 })).map((t) => t.id));
+      expect(ids).toHaveLength(8 * 6 * 2);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    });
+
+    it("refuses a cursor that is not a number", async () => {
+      const { store } = await open();
+      await expect(store.transitionsAfter(Number.NaN)).rejects.toSatisfy(isValidationError);
+      await expect(store.countTransitions(Number.NaN)).rejects.toSatisfy(isValidationError);
+      await expect(store.transitionsAfter("3" as never)).rejects.toSatisfy(isValidationError);
     });
 
     it("ids stay unique and growing when the newest agent is removed by removeAgents", async () => {
