@@ -34,8 +34,8 @@ export function perfSuite(open: Open): void {
     });
 
     it("prune rolls raw samples older than a day into hourly buckets (n/min/max/avg) and deletes them", async () => {
-      const { store } = await open();
-      const start = Math.floor(1_700_000_000_000 / HOUR) * HOUR;
+      const { store, t0 } = await open();
+      const start = Math.floor(t0 / HOUR) * HOUR;
       // two hours of samples, 4 a bucket, and one recent sample
       for (let i = 0; i < 8; i++) await store.perf.record(start + i * 15 * 60_000, [{ metric: PERF_METRICS.dbProbeP95, value: i }]);
       await store.perf.record(start + DAY + 3 * HOUR, [{ metric: PERF_METRICS.dbProbeP95, value: 100 }]);
