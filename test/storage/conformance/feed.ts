@@ -99,26 +99,30 @@ export function feedSuite(open: Open): void {
       expect(await store.transitionsAfter(cursor)).toEqual([]);
     });
 
-    it("a consumer polling while many writers run sees every transition once, in id order", async () => {
+    it("a consumer woken by every write while many writers run sees every transition once, in id order", async () => {
       const { store } = await open();
       const seen: Transition[] = [];
       let cursor = 0;
-      let writing = true;
-      const writers = Promise.all(Array.from({ length: 8 }, async (_, w) => {
+      // one poll at a time, each started by a write (as live updates are), running beside the other writers
+      let polls = Promise.resolve();
+      const poll = () => void (polls = polls.then(async () => void (cursor = await follow(store, cursor, seen))));
+      await Promise.all(Array.from({ length: 8 }, async (_, w) => {
         for (let i = 0; i < 6; i++) {
           const name = `w${w}-${i}`;
           await store.registerAgent(name);
+          poll();
           await store.updateAgentState(name, i % 2 ? "active" : "error", "t");
+          poll();
         }
-      })).finally(() => (writing = false));
-      while (writing) cursor = await follow(store, cursor, seen);
-      await writers;
-      cursor = await follow(store, cursor, seen);
+      }));
+      poll();
+      await polls;
       const ids = seen.map((t) => t.id);
       expect(ids).toEqual((await store.getTransitions({ limit: 10_000 })).map((t) => t.id));
       expect(ids).toHaveLength(8 * 6 * 2);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(cursor).toBe(ids.at(-1));
     });
 
     it("refuses a cursor that is not a number", async () => {
