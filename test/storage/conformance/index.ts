@@ -17,6 +17,7 @@ import { fleetSuite } from "./fleet.js";
 import { useStores, type StoreFactory } from "./harness.js";
 import { listingSuite } from "./listing.js";
 import { perfSuite } from "./perf.js";
+import { pingSuite } from "./pings.js";
 import { sweepSuite } from "./sweep.js";
 import { traceSuite } from "./traces.js";
 
@@ -30,6 +31,7 @@ export function storageConformance(name: string, factory: StoreFactory): void {
     cleanupSuite(open);
     listingSuite(open);
     feedSuite(open);
+    pingSuite(open);
     fleetSuite(open);
     perfSuite(open);
     traceSuite(open);
