@@ -14,6 +14,9 @@ export function isAgentState(s: unknown): s is AgentState {
 /** Running states: a missing heartbeat makes them stale (the sweep), and their uptime counts. */
 export const LIVE_STATES: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
 
+/** Live but not (yet) active: an "ok" push or a successful ping moves them to active. */
+export const LIVE_NOT_ACTIVE_STATES: readonly AgentState[] = LIVE_STATES.filter((s) => s !== "active");
+
 /** Not running: a heartbeat revives them to `active`, and cleanupStale may delete them. */
 export const REVIVABLE_STATES: readonly AgentState[] = ["stale", "stopped", "failed"];
 

@@ -11,7 +11,7 @@ import type { TraceStore } from "./traces-types.js";
 import type { AgentState } from "./states.js";
 
 export {
-  AGENT_STATES, COUNTED_STATES, LIVE_STATES, REVIVABLE_STATES, STATE_LABELS, STATE_SORT_ORDER, SYSTEM_AGENTS,
+  AGENT_STATES, COUNTED_STATES, LIVE_NOT_ACTIVE_STATES, LIVE_STATES, REVIVABLE_STATES, STATE_LABELS, STATE_SORT_ORDER, SYSTEM_AGENTS,
   isAgentState, isLiveState, stateVocabulary, type AgentState,
 } from "./states.js";
 
