@@ -6,9 +6,8 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { FleetStore } from "./fleet-types.js";
 import type { PerfStore } from "./perf-types.js";
-import type { TraceStore } from "./traces-types.js";
-
 import type { AgentState } from "./states.js";
+import type { TraceStore } from "./traces-types.js";
 
 export {
   AGENT_STATES, COUNTED_STATES, LIVE_NOT_ACTIVE_STATES, LIVE_STATES, REVIVABLE_STATES, STATE_LABELS, STATE_SORT_ORDER, SYSTEM_AGENTS,
