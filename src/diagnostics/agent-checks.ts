@@ -4,7 +4,7 @@
  * who supervises what (restart advice: `bg-agents restart` only for the running supervisor's agents).
  */
 import { hostname } from "node:os";
-import type { AgentRecord, AgentState } from "../storage/index.js";
+import { LIVE_STATES as LIVE, type AgentRecord, type AgentState } from "../storage/index.js";
 import { formatDuration } from "../views/agent-view.js";
 import type { Finding } from "./types.js";
 
@@ -25,7 +25,6 @@ export interface AgentCheckOptions {
   supervisor?: { running: boolean; agents: readonly string[] };
 }
 
-const LIVE: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
 const LISTED = 10;
 
 export function pidAlive(pid: number): boolean {

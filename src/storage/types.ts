@@ -6,29 +6,14 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { FleetStore } from "./fleet-types.js";
 import type { PerfStore } from "./perf-types.js";
+import type { AgentState } from "./states.js";
 import type { TraceStore } from "./traces-types.js";
 import type { NotifyStore } from "./notify-types.js";
 
-export const AGENT_STATES = ["initializing", "active", "stale", "error", "recovering", "failed", "stopped"] as const;
-export type AgentState = (typeof AGENT_STATES)[number];
-
-/** States in which a missing heartbeat makes an agent stale. */
-export const LIVE_STATES: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
-
-/** How the dashboard and CLI word a state (the seed calls `stale` "inactive"). */
-export const STATE_LABELS: Record<AgentState, string> = {
-  initializing: "Initializing",
-  active: "Active",
-  stale: "Inactive (stale)",
-  error: "Error",
-  recovering: "Recovering",
-  failed: "Failed",
-  stopped: "Stopped",
-};
-
-export function isAgentState(s: unknown): s is AgentState {
-  return typeof s === "string" && (AGENT_STATES as readonly string[]).includes(s);
-}
+export {
+  AGENT_STATES, COUNTED_STATES, LIVE_NOT_ACTIVE_STATES, LIVE_STATES, REVIVABLE_STATES, STATE_LABELS, STATE_SORT_ORDER, SYSTEM_AGENTS,
+  isAgentState, isLiveState, stateVocabulary, type AgentState,
+} from "./states.js";
 
 /** What a heartbeat may carry besides "I am alive". Every field optional. */
 export interface HeartbeatInfo {
@@ -158,9 +143,6 @@ export const AGENT_SORT_KEYS = ["name", "state", "lastHeartbeat", "uptime", "res
  * Ties are broken by name.
  */
 export type AgentSortKey = (typeof AGENT_SORT_KEYS)[number];
-
-/** The order of `sort: "state"`: what needs attention first. */
-export const STATE_SORT_ORDER: readonly AgentState[] = ["failed", "error", "stale", "recovering", "initializing", "active", "stopped"];
 
 export interface AgentFilter {
   states?: AgentState[];

@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValidationError } from "../errors/index.js";
-import { assertAgentName } from "../storage/index.js";
+import { assertAgentName, SYSTEM_AGENTS } from "../storage/index.js";
 
 export interface AgentSpec {
   name: string;
@@ -25,14 +25,14 @@ const at = (rel: string) => resolve(PACKAGE_ROOT, rel + EXT);
 export const AGENT_MAIN = at("src/agents/runtime/agent-main");
 export const DEMO_WORKER = at("src/supervisor/demo-worker");
 
-export const MONITOR_NAME = "HeartbeatHealthAgent";
-export const INITIALIZER_NAME = "SystemInitializer";
+export const MONITOR_NAME = SYSTEM_AGENTS.monitor;
+export const INITIALIZER_NAME = SYSTEM_AGENTS.initializer;
 
 export function systemAgents(): AgentSpec[] {
   return [
     { name: MONITOR_NAME, kind: "graph", module: at("graphs/heartbeat-health") },
-    { name: "PerformanceMonitorAgent", kind: "graph", module: at("graphs/performance-monitor") },
-    { name: "LangSmithBridgeAgent", kind: "graph", module: at("graphs/langsmith-bridge") },
+    { name: SYSTEM_AGENTS.performance, kind: "graph", module: at("graphs/performance-monitor") },
+    { name: SYSTEM_AGENTS.bridge, kind: "graph", module: at("graphs/langsmith-bridge") },
   ];
 }
 

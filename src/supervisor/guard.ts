@@ -5,6 +5,8 @@
  * database and restart nothing on stale evidence. Pure: everything is passed in, and the fleet
  * comes as counts so the supervisor never reads every agent row (a fleet may be large).
  */
+import { COUNTED_STATES as COUNTED } from "../storage/index.js";
+
 export interface FleetView {
   name: string;
   state: string;
@@ -39,7 +41,8 @@ export interface GuardVerdict {
   monitorHung: boolean;
 }
 
-export const COUNTED_STATES: readonly string[] = ["initializing", "active", "error", "recovering", "stale"];
+/** Live or stale: the agents the guard weighs (src/storage/states.ts). */
+export const COUNTED_STATES: readonly string[] = COUNTED;
 
 /**
  * Agents frozen together cross the threshold up to one interval apart, so an agent whose heartbeat

@@ -2,7 +2,7 @@
  * The one JSON shape of an agent that `GET /api/agents`, `bg-agents status --json` and the
  * dashboard all use. Times are ISO strings plus ages in ms, so clients need no clock math.
  */
-import { STATE_LABELS, type AgentRecord, type AgentState, type StoreSummary } from "../storage/index.js";
+import { STATE_LABELS, isLiveState, type AgentRecord, type AgentState, type StoreSummary } from "../storage/index.js";
 import { isoTime as iso } from "./iso-time.js";
 
 export interface AgentView {
@@ -47,10 +47,8 @@ export function formatDuration(ms: number): string {
   return `${s}s`;
 }
 
-const UP_STATES: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
-
 export function toAgentView(a: AgentRecord, now: number): AgentView {
-  const uptime = UP_STATES.includes(a.state) ? Math.max(0, now - a.startedAt) : 0;
+  const uptime = isLiveState(a.state) ? Math.max(0, now - a.startedAt) : 0;
   return {
     name: a.name,
     state: a.state,

@@ -12,7 +12,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { isConfigError } from "../../src/errors/index.js";
 import { startServer } from "../../src/http/index.js";
 import { closeLogger, createLogger } from "../../src/logging/index.js";
-import { SYSTEM_KEYS } from "../../src/storage/index.js";
+import { AGENT_STATES, LIVE_STATES, REVIVABLE_STATES, STATE_LABELS, STATE_SORT_ORDER, SYSTEM_KEYS } from "../../src/storage/index.js";
 import { type SharedState } from "../../src/storage/sqlite/index.js";
 import { InstanceLock, type SupervisorRecord } from "../../src/supervisor/index.js";
 import { captureLogger } from "../helpers/log-capture.js";
@@ -228,6 +228,14 @@ describe("reads", () => {
     expect(((await page.json()) as Array<{ name: string }>).map((a) => a.name)).toEqual(["b", "a"]);
     expect(await (await fetch(`${url}/api/summary`)).json()).toMatchObject({ total: 4, active: 3, line: "Active agents: 3/4", byState: { failed: 1 } });
     expect((await fetch(`${url}/api/agents/nobody`)).status).toBe(404);
+  });
+
+  it("settings carry the state vocabulary the page renders with (it keeps no copy)", async () => {
+    const { url } = await startTestServer();
+    const settings = (await (await fetch(`${url}/api/settings`)).json()) as { states: unknown };
+    expect(settings.states).toEqual({
+      all: [...AGENT_STATES], live: [...LIVE_STATES], revivable: [...REVIVABLE_STATES], labels: STATE_LABELS, sortOrder: [...STATE_SORT_ORDER],
+    });
   });
 
   it("streams a summary event at connect and another after a push", async () => {

@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HeartbeatHealthAgent } from "../../src/agents/heartbeat/agent.js";
-import { SYSTEM_KEYS } from "../../src/storage/index.js";
+import { AGENT_STATES, STATE_LABELS, SYSTEM_KEYS } from "../../src/storage/index.js";
 import { InstanceLock } from "../../src/supervisor/index.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { killChildren, spawnTs, type Child } from "../helpers/processes.js";
@@ -83,6 +83,11 @@ describe.skipIf(skipBrowserTests())("dashboard in Chromium", () => {
       expect(r).toEqual({ state: "active", label: "Active", color: GREEN });
     }
     await waitFor(async () => (await page.textContent("#summary-line")) === "Active agents: 4/4");
+  });
+
+  it("offers the server's states, worded by the server's labels, in the state filter", async () => {
+    const options = await page.evaluate(() => [...document.querySelectorAll("#filter-state option")].map((o) => [o.value, o.textContent]));
+    expect(options).toEqual([["", "all"], ...AGENT_STATES.map((s) => [s, STATE_LABELS[s]])]);
   });
 
   it("renders a hostile agent name as text: no img element, no dialog", async () => {

@@ -4,7 +4,7 @@
  * retention pruning. A fresh SQLite file per checkpointer.
  *
  * Not collected by `npm test` directly (the suite needs vitest globals and ~700 tests of output):
- * test/storage/checkpointer-conformance.int.test.ts runs it with test/validation/vitest.config.ts
+ * test/storage/sqlite/checkpointer-conformance.int.test.ts runs it with test/validation/vitest.config.ts
  * and asserts on the counts.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -3,11 +3,12 @@
  * them in (tests: a local stand-in); under the supervisor or the LangGraph dev server they come
  * from the LANGSMITH_* environment variables.
  */
+import { SYSTEM_AGENTS } from "../../storage/index.js";
 import { tracingSettings, type TracingSettings } from "../../tracing/index.js";
 import type { AgentContext } from "../context.js";
 import { LangSmithRunSource, type RunSource } from "./source.js";
 
-export const BRIDGE_AGENT = "LangSmithBridgeAgent";
+export const BRIDGE_AGENT = SYSTEM_AGENTS.bridge;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -3,12 +3,13 @@
  * Each node is safe to re-run (an interrupted node re-runs on resume).
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { SYSTEM_AGENTS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { processHeartbeatInfo } from "../process-info.js";
 import { sendHeartbeat } from "../runtime/lifecycle.js";
 import { STALE_SAMPLE, type HeartbeatStateType, type HeartbeatUpdate } from "./state.js";
 
-export const HEARTBEAT_AGENT = "HeartbeatHealthAgent";
+export const HEARTBEAT_AGENT = SYSTEM_AGENTS.monitor;
 
 const ctx = (config?: LangGraphRunnableConfig): Promise<AgentContext> => contextOf(config, HEARTBEAT_AGENT);
 

@@ -9,13 +9,13 @@ import { hostname } from "node:os";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { redactConfig } from "../../config/index.js";
 import { DatabaseError } from "../../errors/index.js";
-import { LIVE_STATES, SYSTEM_KEYS } from "../../storage/index.js";
+import { LIVE_STATES, SYSTEM_AGENTS, SYSTEM_KEYS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { processHeartbeatInfo } from "../process-info.js";
 import { pidAlive } from "./pids.js";
 import type { InitStateType, InitUpdate, Leftover } from "./state.js";
 
-export const INITIALIZER_AGENT = "SystemInitializer";
+export const INITIALIZER_AGENT = SYSTEM_AGENTS.initializer;
 
 const ctx = (config?: LangGraphRunnableConfig): Promise<AgentContext> => contextOf(config, INITIALIZER_AGENT);
 

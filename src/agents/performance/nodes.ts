@@ -3,13 +3,14 @@
  * (from the work loop, so a hung monitor goes stale). Each node is safe to re-run.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { SYSTEM_AGENTS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { hasCycleBudget, registerSelf, sendHeartbeat, waitForNextCycle } from "../runtime/lifecycle.js";
 import { evaluateSamples, thresholdsFrom } from "./evaluate.js";
 import { collectSample } from "./sample.js";
 import type { PerfStateType, PerfUpdate } from "./state.js";
 
-export const PERFORMANCE_AGENT = "PerformanceMonitorAgent";
+export const PERFORMANCE_AGENT = SYSTEM_AGENTS.performance;
 
 const ctx = (config?: LangGraphRunnableConfig): Promise<AgentContext> => contextOf(config, PERFORMANCE_AGENT);
 

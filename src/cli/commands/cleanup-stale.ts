@@ -5,7 +5,7 @@
  * runs are kept (it restarts them, and `bg-agents restart` needs their records) and listed as kept.
  */
 import type { Command } from "commander";
-import type { AgentRecord } from "../../storage/index.js";
+import { REVIVABLE_STATES, type AgentRecord } from "../../storage/index.js";
 import { colourEnabled, painter, STATE_COLOURS } from "../format/colour.js";
 import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
@@ -48,7 +48,7 @@ export function register(program: Command): void {
       try {
         // details first: the records are gone after the real run
         const before = new Map<string, AgentRecord>();
-        for (const a of await store.getRegisteredAgents({ states: ["stale", "stopped", "failed"] })) before.set(a.name, a);
+        for (const a of await store.getRegisteredAgents({ states: [...REVIVABLE_STATES] })) before.set(a.name, a);
         const describe = (name: string): Removed => {
           const a = before.get(name);
           return { name, state: a?.state ?? null, lastHeartbeat: a ? new Date(a.lastHeartbeat).toISOString() : null };

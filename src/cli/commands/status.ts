@@ -4,7 +4,7 @@
  * because nothing marks it stale: no monitor running), 0 otherwise.
  */
 import type { Command } from "commander";
-import { AGENT_STATES, isAgentState, type AgentState } from "../../storage/index.js";
+import { AGENT_STATES, isAgentState, LIVE_STATES as LIVE, type AgentState } from "../../storage/index.js";
 import { toAgentView, toSummaryView, type AgentView, type SummaryView } from "../../views/agent-view.js";
 import { colourEnabled, painter, STATE_COLOURS, type Paint } from "../format/colour.js";
 import { printJson } from "../format/json.js";
@@ -25,7 +25,6 @@ export interface StatusReport {
   staleThresholdMs: number;
 }
 
-const LIVE: readonly AgentState[] = ["initializing", "active", "error", "recovering"];
 
 export function register(program: Command): void {
   withCommonOptions(

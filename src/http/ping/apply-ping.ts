@@ -4,7 +4,7 @@
  * sweep, STALE_THRESHOLD after the start); a log only keeps its message. A fail records the error
  * and moves the agent to `error`; a success brings an initializing/error/recovering agent to `active`.
  */
-import type { AgentWriter, PingKind, PingRecord } from "../../storage/index.js";
+import { LIVE_NOT_ACTIVE_STATES, type AgentWriter, type PingKind, type PingRecord } from "../../storage/index.js";
 
 export interface PingEvent {
   name: string;
@@ -21,8 +21,6 @@ export interface PingEvent {
 }
 
 export type PingOutcome = { found: false } | { found: true; created: boolean; record: PingRecord };
-
-const RECOVERS_ON_SUCCESS = ["initializing", "error", "recovering"];
 
 /** What a failure says: the exit status and the first line of the message, if any. */
 function failureText(ev: PingEvent): string {
@@ -42,7 +40,7 @@ export async function applyPing(store: AgentWriter, ev: PingEvent): Promise<Ping
     await store.updateAgentState(ev.name, "error", text.slice(0, 200));
   } else if (ev.kind === "success") {
     const current = await store.getAgent(ev.name);
-    if (current && RECOVERS_ON_SUCCESS.includes(current.state)) await store.updateAgentState(ev.name, "active", `${ev.via}: ok`);
+    if (current && LIVE_NOT_ACTIVE_STATES.includes(current.state)) await store.updateAgentState(ev.name, "active", `${ev.via}: ok`);
   }
   return { found: true, created: !existing, record };
 }

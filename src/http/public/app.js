@@ -2,7 +2,7 @@
 // panel; live through server-sent events (/api/events), without page reloads.
 import { getJson, postJson, setToken, getToken } from "./api.js";
 import { renderDetail } from "./detail.js";
-import { fill, h, STATES, STATE_LABELS, badge } from "./dom.js";
+import { fill, h, states, setStates, badge } from "./dom.js";
 import { refreshPerf } from "./perf.js";
 import { renderRows, tick } from "./table.js";
 
@@ -19,7 +19,7 @@ function message(text, isError) {
 
 function renderSummary(s) {
   $("summary-line").textContent = s.line;
-  fill($("state-counts"), STATES.filter((st) => s.byState[st] > 0).map((st) => h("span", { class: "chip" }, badge(st, `${STATE_LABELS[st]}: ${s.byState[st]}`))));
+  fill($("state-counts"), states.all.filter((st) => s.byState[st] > 0).map((st) => h("span", { class: "chip" }, badge(st, `${states.labels[st]}: ${s.byState[st]}`))));
 }
 
 async function refresh() {
@@ -81,7 +81,7 @@ function connect() {
 
 function setupControls() {
   const stateSel = $("filter-state");
-  for (const s of STATES) stateSel.append(h("option", { value: s }, STATE_LABELS[s]));
+  for (const s of states.all) stateSel.append(h("option", { value: s }, states.labels[s]));
   stateSel.addEventListener("change", () => { view.state = stateSel.value; view.offset = 0; void refresh(); });
   let typing;
   $("filter-name").addEventListener("input", (e) => {
@@ -115,13 +115,16 @@ function setupControls() {
   });
 }
 
+// the state list and labels come with the settings, so the controls wait for them
+const settings = await getJson("/api/settings").then(({ data }) => data, (e) => (message(`Cannot load settings: ${e.message}`, true), null));
+if (settings) {
+  setStates(settings.states);
+  view.staleThresholdMs = settings.staleThresholdMs;
+  if (settings.tokenRequired && !getToken()) $("token").placeholder = "required for restart / clean-up";
+}
 setupControls();
 const m = /^#agent=(.+)$/.exec(location.hash);
 if (m) view.selected = decodeURIComponent(m[1]);
-getJson("/api/settings").then(({ data }) => {
-  view.staleThresholdMs = data.staleThresholdMs;
-  if (data.tokenRequired && !getToken()) $("token").placeholder = "required for restart / clean-up";
-}, () => undefined);
 void refresh();
 void refreshPerf();
 connect();

@@ -17,14 +17,20 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
-export const STATES = ["initializing", "active", "stale", "error", "recovering", "failed", "stopped"];
-export const STATE_LABELS = {
-  initializing: "Initializing", active: "Active", stale: "Inactive (stale)", error: "Error",
-  recovering: "Recovering", failed: "Failed", stopped: "Stopped",
-};
+/**
+ * The state vocabulary (every state, the live ones, their labels) as the server defines it
+ * (src/storage/states.ts, sent in GET /api/settings `states`); setStates() fills it before the page renders.
+ */
+export const states = { all: [], live: new Set(), labels: {} };
+
+export function setStates(v) {
+  states.all = v.all;
+  states.live = new Set(v.live);
+  states.labels = v.labels;
+}
 
 export function badge(state, label) {
-  return h("span", { class: `badge state-${STATES.includes(state) ? state : "stopped"}`, "data-state": state }, label ?? STATE_LABELS[state] ?? state);
+  return h("span", { class: `badge state-${states.all.includes(state) ? state : "stopped"}`, "data-state": state }, label ?? states.labels[state] ?? state);
 }
 
 export function duration(ms) {

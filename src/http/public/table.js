@@ -1,7 +1,6 @@
 // The agents table: one row per agent of the current page, with live-ticking ages.
-import { ago, badge, duration, fill, h } from "./dom.js";
+import { ago, badge, duration, fill, h, states } from "./dom.js";
 
-const UP = new Set(["initializing", "active", "error", "recovering"]);
 let tickers = [];
 
 /** Renders `agents` into `tbody`; `onOpen(name)` opens the detail view. */
@@ -35,7 +34,7 @@ export function tick(staleThresholdMs) {
   for (const t of tickers) {
     const age = t.a.lastHeartbeatAgeMs + (now - t.fetchedAt);
     t.ageCell.textContent = ago(age);
-    t.ageCell.classList.toggle("age-warn", staleThresholdMs > 0 && age > staleThresholdMs && UP.has(t.a.state));
-    t.upCell.textContent = UP.has(t.a.state) ? duration(t.a.uptime + (now - t.fetchedAt)) : "–";
+    t.ageCell.classList.toggle("age-warn", staleThresholdMs > 0 && age > staleThresholdMs && states.live.has(t.a.state));
+    t.upCell.textContent = states.live.has(t.a.state) ? duration(t.a.uptime + (now - t.fetchedAt)) : "–";
   }
 }

@@ -5,6 +5,7 @@
  */
 import { basename } from "node:path";
 import { AgentNotFoundError } from "../../errors/index.js";
+import { stateVocabulary } from "../../storage/index.js";
 import { toAgentView, toSummaryView } from "../../views/agent-view.js";
 import { queryAgents } from "../agent-query.js";
 import type { RoutePlugin } from "../context.js";
@@ -27,6 +28,8 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
     staleThresholdMs: ctx.config.staleThresholdMs,
     heartbeatIntervalMs: ctx.config.heartbeatIntervalMs,
     tokenRequired: ctx.config.apiToken !== undefined,
+    /** Every state, the live and revivable sets, labels and sort order: the page keeps no copy. */
+    states: stateVocabulary(),
   }));
 
   app.get("/api/agents/:name", async (req) => {

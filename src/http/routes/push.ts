@@ -4,6 +4,7 @@
  * "error"/"down" records the error (with `message`) and moves the agent to `error`; "ok"/"up" brings
  * an initializing/error/recovering agent to `active`. The body is validated before anything is written.
  */
+import { LIVE_NOT_ACTIVE_STATES } from "../../storage/index.js";
 import type { RoutePlugin } from "../context.js";
 import { parseOr400 } from "../errors.js";
 import { heartbeatBody, nameParams, optionalBody } from "../schemas.js";
@@ -24,7 +25,7 @@ export const pushRoutes: RoutePlugin = (app, ctx) => {
       await ctx.store.updateAgentState(name, "error", message.slice(0, 200));
     } else if (b.status === "ok" || b.status === "up") {
       const current = await ctx.store.getAgent(name);
-      if (current && ["initializing", "error", "recovering"].includes(current.state)) {
+      if (current && LIVE_NOT_ACTIVE_STATES.includes(current.state)) {
         await ctx.store.updateAgentState(name, "active", b.message?.slice(0, 200) ?? "push: ok");
       }
     }

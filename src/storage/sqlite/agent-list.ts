@@ -12,15 +12,15 @@ import {
 import type { Db } from "./open.js";
 import { AGENT_VIEW_JSON } from "./agent-view-sql.js";
 import { AGENT_COLUMNS, recordFromRaw } from "./rows.js";
+import { LIVE_SQL } from "./state-sql.js";
 
-const UP = "('initializing','active','error','recovering')";
 
 /** Ascending SQL for each key, as types.ts words it (e.g. youngest heartbeat first). */
 const SQL_ORDER: Record<AgentSortKey, string> = {
   name: "name",
   state: `CASE state ${STATE_SORT_ORDER.map((s, i) => `WHEN '${s}' THEN ${i}`).join(" ")} END`,
   lastHeartbeat: "-last_heartbeat",
-  uptime: `CASE WHEN state IN ${UP} THEN -started_at ELSE -9e18 END`,
+  uptime: `CASE WHEN state IN ${LIVE_SQL} THEN -started_at ELSE -9e18 END`,
   restarts: "restarts",
   errorCount: "error_count",
   pid: "coalesce(pid, -1)",

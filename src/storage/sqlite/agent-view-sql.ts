@@ -1,17 +1,18 @@
 /**
  * AgentView (src/views/agent-view.ts) rendered by SQLite: one json_object per row. For a 10k-agent
  * `GET /api/agents` this halves the time of reading 21 columns into JS, building view objects and
- * JSON.stringify (npm run bench). test/storage/agent-view-sql.test.ts keeps it equal to toAgentView.
+ * JSON.stringify (npm run bench). test/storage/sqlite/agent-view-sql.test.ts keeps it equal to toAgentView.
  * Expects a `now` column (integer ms) from the query's FROM clause.
  */
-import { LIVE_STATES, STATE_LABELS } from "../types.js";
+import { STATE_LABELS } from "../states.js";
+import { LIVE_SQL } from "./state-sql.js";
 
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** "2026-11-28T12:00:00.123Z" from epoch ms (>= 0), as Date#toISOString. */
 const iso = (col: string) => `strftime('%Y-%m-%dT%H:%M:%S', ${col} / 1000, 'unixepoch') || printf('.%03dZ', ${col} % 1000)`;
 
-const UPTIME = `CASE WHEN state IN (${LIVE_STATES.map(quote).join(",")}) THEN max(0, now - started_at) ELSE 0 END`;
+const UPTIME = `CASE WHEN state IN ${LIVE_SQL} THEN max(0, now - started_at) ELSE 0 END`;
 
 /** formatDuration: "3d 4h", "2h 15m", "3m 4s", "12s". */
 const duration = (ms: string) => {

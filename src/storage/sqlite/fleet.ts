@@ -30,6 +30,7 @@ export class SqliteFleetStore implements FleetStore {
 
   async ensureRegistered(names: string[], reason: string): Promise<string[]> {
     for (const n of names) assertAgentName(n);
+    // transition: trigger (migration 006), one per agent created (none for a name that exists)
     const { db, clock } = this.core;
     return this.core.write(() => {
       const now = clock.now();

@@ -11,11 +11,12 @@ import m002 from "./migrations/002-fleet.js";
 import m003 from "./migrations/003-http.js";
 import m004 from "./migrations/004-traces.js";
 import m005 from "./migrations/005-pings.js";
-import m006 from "./migrations/006-notify.js";
-import m007 from "./migrations/007-activity.js";
+import m006 from "./migrations/006-transition-ids.js";
+import m007 from "./migrations/007-notify.js";
+import m008 from "./migrations/008-activity.js";
 
 /** In order; the position is the version. Add a file per migration, never edit a released one. */
-export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005, m006, m007];
+export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005, m006, m007, m008];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -4,6 +4,7 @@
  */
 import { FLEET_DETAIL_LIMIT, nearestRank, type FleetReading, type FleetTotals, type PerfPoint, type PerfQuery, type PerfRollup, type PerfSample, type PerfStore } from "../perf-types.js";
 import type { StoreCore } from "./fleet.js";
+import { LIVE_SQL as LIVE } from "./state-sql.js";
 
 export interface PerfStoreOptions {
   /** @defaultValue 24 h */
@@ -13,7 +14,6 @@ export interface PerfStoreOptions {
 }
 
 const HOUR = 3_600_000;
-const LIVE = "('initializing','active','error','recovering')";
 
 export class SqlitePerfStore implements PerfStore {
   readonly rawRetentionMs: number;

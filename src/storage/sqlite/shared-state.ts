@@ -2,6 +2,11 @@
  * SharedState: the SQLite implementation of StateStore. Every write takes the StateLock (mutex +
  * flock), then runs one synchronous BEGIN IMMEDIATE transaction; SQLITE_BUSY from connections that
  * bypass our lock (a sqlite3 shell, a backup) is retried with backoff, then surfaced.
+ *
+ * Transitions are written by SQLite, not here: the triggers agents_transition_on_insert/_on_update
+ * (migration 006, migrations/006-transition-ids.ts) add an agent_transitions row, with the new
+ * state_changed_at and state_reason, whenever a write inserts an agent or changes its `state`.
+ * The writes that do are marked "transition: trigger (migration 006)"; they set both columns.
  */
 import type Database from "better-sqlite3";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
@@ -44,6 +49,11 @@ export interface SharedStateOptions {
   lock?: StateLock;
 }
 
+
+/** A transition id to read after: a number (0 for the start of the feed). */
+function assertCursor(afterId: unknown): asserts afterId is number {
+  if (typeof afterId !== "number" || Number.isNaN(afterId)) throw new ValidationError(`A transition cursor must be a number (0 for the start), got ${String(afterId)}`);
+}
 
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
@@ -108,6 +118,7 @@ export class SharedState implements StateStore {
   }
 
   async registerAgent(name: string, opts: RegisterOptions = {}): Promise<AgentRecord> {
+    // transition: trigger (migration 006), also on re-registration from another state
     assertAgentName(name);
     return this.write(() => {
       const now = this.clock.now();
@@ -139,6 +150,7 @@ export class SharedState implements StateStore {
 
   async updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord> {
     if (!isAgentState(state)) throw new ValidationError(`Unknown state "${String(state)}"; expected one of ${AGENT_STATES.join(", ")}`);
+    // transition: trigger (migration 006), only when the state differs
     return this.write(() => {
       const r = this.stmts.setState.run({ name, state, reason: reason ?? null, now: this.clock.now() });
       if (r.changes === 0) throw new AgentNotFoundError(name);
@@ -148,6 +160,7 @@ export class SharedState implements StateStore {
 
   async updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void> {
     assertAgentName(name);
+    // transition: trigger (migration 006) when the heartbeat revives or registers the agent (heartbeatTx)
     const params = heartbeatParams(name, this.clock.now(), info);
     await this.withBusyRetry(() => this.lock.run(() => this.heartbeatTx.immediate(params)));
   }
@@ -178,6 +191,7 @@ export class SharedState implements StateStore {
   }
 
   async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
+    // transition: trigger (migration 006), one per agent marked
     return this.write(() => {
       const now = this.clock.now();
       const rows = this.stmts.markStale.all({ now, cutoff: now - thresholdMs, threshold: thresholdMs }) as { name: string; last_heartbeat: number }[];
@@ -240,12 +254,15 @@ export class SharedState implements StateStore {
     return this.stmts.errors.all({ agent: query.agent ?? null, limit: Math.max(1, Math.floor(query.limit ?? 100)) }) as AgentError[];
   }
 
+  /** Ids come from AUTOINCREMENT (migration 006): never reused, and one writer commits them in order. */
   async transitionsAfter(afterId: number, limit = 1000): Promise<Transition[]> {
+    assertCursor(afterId);
     const rows = this.stmts.transitionsAfter.all({ afterId, limit: Math.max(1, Math.floor(limit)) }) as TransitionRow[];
     return rows.map(toTransition);
   }
 
   async countTransitions(afterId: number): Promise<TransitionCounts> {
+    assertCursor(afterId);
     const rows = this.stmts.transitionCounts.all({ afterId }) as { to_state: AgentState; n: number; last: number }[];
     const byTarget: TransitionCounts["byTarget"] = {};
     let lastId = afterId;

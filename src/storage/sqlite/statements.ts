@@ -1,6 +1,7 @@
 /** The SQL of SharedState, prepared once per connection. */
 import type Database from "better-sqlite3";
 import type { Db } from "./open.js";
+import { LIVE_SQL, REVIVABLE_SQL } from "./state-sql.js";
 
 type StatementName =
   | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
@@ -8,7 +9,6 @@ type StatementName =
   | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
   | "transitionCounts" | "transitionsAfter" | "changeToken";
 
-const LIVE = "('initializing','active','error','recovering')";
 /**
  * The stale sweep must walk the partial index of live agents by heartbeat age: without stats
  * SQLite prefers agents_state (every live row), 20 ms instead of ~1 ms at 100k agents (npm run bench).
@@ -34,7 +34,7 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
         loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
         activity = coalesce(@activity, activity)
-      WHERE name = @name AND state NOT IN ('stale','stopped','failed')`),
+      WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}`),
     // A heartbeat from a stale/stopped/failed agent: it is alive again.
     heartbeatRevive: db.prepare(`
       UPDATE agents SET
@@ -60,18 +60,18 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
     getAgent: db.prepare(`SELECT * FROM agents WHERE name = ?`),
     findStale: db.prepare(`
       SELECT name, last_heartbeat FROM agents ${BY_AGE}
-      WHERE state IN ${LIVE} AND last_heartbeat < @cutoff ORDER BY last_heartbeat LIMIT @limit`),
-    countStale: db.prepare(`SELECT count(*) AS n FROM agents ${BY_AGE} WHERE state IN ${LIVE} AND last_heartbeat < @cutoff`),
+      WHERE state IN ${LIVE_SQL} AND last_heartbeat < @cutoff ORDER BY last_heartbeat LIMIT @limit`),
+    countStale: db.prepare(`SELECT count(*) AS n FROM agents ${BY_AGE} WHERE state IN ${LIVE_SQL} AND last_heartbeat < @cutoff`),
     markStale: db.prepare(`
       UPDATE agents ${BY_AGE} SET state = 'stale', state_changed_at = @now,
         state_reason = printf('no heartbeat for %.1fs (threshold %gs)', (@now - last_heartbeat) / 1000.0, @threshold / 1000.0)
-      WHERE state IN ${LIVE} AND last_heartbeat < @cutoff
+      WHERE state IN ${LIVE_SQL} AND last_heartbeat < @cutoff
       RETURNING name, last_heartbeat`),
     summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
     requestRestart: db.prepare(`UPDATE agents SET restart_requested_at = @now WHERE name = @name`),
     noteRestart: db.prepare(`UPDATE agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = @name`),
     restartRequests: db.prepare(`SELECT name FROM agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at`),
-    staleOlderThan: db.prepare(`SELECT name FROM agents WHERE state IN ('stale','stopped','failed') AND last_heartbeat < @cutoff ORDER BY name`),
+    staleOlderThan: db.prepare(`SELECT name FROM agents WHERE state IN ${REVIVABLE_SQL} AND last_heartbeat < @cutoff ORDER BY name`),
     transitionsAfter: db.prepare(`SELECT * FROM agent_transitions WHERE id > @afterId ORDER BY id LIMIT @limit`),
     transitionCounts: db.prepare(`SELECT to_state, count(*) AS n, max(id) AS last FROM agent_transitions WHERE id > @afterId GROUP BY to_state`),
     // every agent write moves one of these (a removal moves the count)

@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/processes.js";
-import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
+import { REPO_ROOT } from "../../helpers/processes.js";
+import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
 
 /**
  * SqliteSaver stores the whole checkpoint, not the channels changed per `newVersions`; the suite

@@ -7,10 +7,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { DatabaseError, isDatabaseError } from "../../src/errors/index.js";
-import { SCHEMA_VERSION, SharedState } from "../../src/storage/sqlite/index.js";
-import { closeStores, openTestStore } from "../helpers/store.js";
-import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
+import { DatabaseError, isDatabaseError } from "../../../src/errors/index.js";
+import { SCHEMA_VERSION, SharedState } from "../../../src/storage/sqlite/index.js";
+import { closeStores, openTestStore } from "../../helpers/store.js";
+import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
 
 afterEach(async () => {
   await closeStores();

@@ -4,12 +4,12 @@
  * for every state, odd value and page; and the server's fallback for stores without it agrees.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { queryAgents } from "../../src/http/agent-query.js";
-import { AGENT_SORT_KEYS, AGENT_STATES, type AgentQuery, type StateStore } from "../../src/storage/index.js";
-import { toAgentView } from "../../src/views/agent-view.js";
-import { ManualClock } from "../helpers/manual-clock.js";
-import { closeStores, openTestStore } from "../helpers/store.js";
-import { removeTempDirs } from "../helpers/temp-dir.js";
+import { queryAgents } from "../../../src/http/agent-query.js";
+import { AGENT_SORT_KEYS, AGENT_STATES, type AgentQuery, type StateStore } from "../../../src/storage/index.js";
+import { toAgentView } from "../../../src/views/agent-view.js";
+import { ManualClock } from "../../helpers/manual-clock.js";
+import { closeStores, openTestStore } from "../../helpers/store.js";
+import { removeTempDirs } from "../../helpers/temp-dir.js";
 
 afterEach(async () => {
   await closeStores();
