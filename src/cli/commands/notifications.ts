@@ -63,7 +63,7 @@ export function register(program: Command): void {
       .description("Send a test message to every channel in NOTIFY_URLS / NOTIFY_URLS_FILE and say which answered"),
     { db: false },
   )
-    .addHelpText("after", "\nExit codes: 0 every channel took it, 1 some did not, 2 no channel or a bad URL.")
+    .addHelpText("after", "\nExit codes: 0 every channel took it, 1 some did not, 2 bad config (no channel, a bad URL).")
     .action(action(async (opts: { json?: boolean }) => {
       const config = cliConfig();
       const channels = channelsFromConfig(config);
