@@ -48,6 +48,10 @@ export interface Config {
   logLevel: LogLevel;
   /** @defaultValue "shared_state.db" */
   databasePath: string;
+  /** postgres:// or postgresql:// connection string; when set, PostgreSQL is the backend instead of SQLite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema of our tables (checkpoints go to `<schema>_checkpoints`). @defaultValue "bg_agents" */
+  databaseSchema?: string;
   /** Longest wait for the state lock. @defaultValue 10 s */
   lockTimeoutMs: number;
   /** Retries of a failed DB operation or agent cycle before giving up. @defaultValue 3 */
@@ -128,6 +132,11 @@ const pushTokens = z.string().transform((s, ctx) => {
   return out;
 });
 
+/** A URL pg can parse; the message never echoes it (it may hold a password). */
+const postgresUrl = z.string().trim()
+  .regex(/^postgres(ql)?:\/\//, "expected a URL starting with postgres:// or postgresql://")
+  .refine((s) => URL.canParse(s), "not a valid URL (percent-encode special characters in the user or password)");
+
 export const VARIABLES: VariableSpec[] = [
   { env: "AGENT_NAME", key: "agentName", default: "HeartbeatHealthAgent", allowed: "1-128 chars: letters, digits, . _ - : @ / space",
     description: "Name this process registers under (`bg-agents monitor`, your own processes). Under `bg-agents start` each agent's name is fixed; the monitor is always `HeartbeatHealthAgent`, and `/healthz` watches it", schema: z.string().trim().min(1).max(128).regex(/^[\p{L}\p{N}._\-:@/ ]+$/u, "expected letters, digits, . _ - : @ / or space") },
@@ -138,7 +147,11 @@ export const VARIABLES: VariableSpec[] = [
   { env: "LOG_LEVEL", key: "logLevel", default: "INFO", allowed: "ERROR, WARNING, INFO, DEBUG",
     description: "Lowest level written to console and log files", schema: logLevel },
   { env: "DATABASE_PATH", key: "databasePath", default: "shared_state.db", allowed: "a file path",
-    description: "The shared SQLite state database (agents, transitions, checkpoints)", schema: z.string().trim().min(1) },
+    description: "The shared SQLite state database (agents, transitions, checkpoints); not used when DATABASE_URL is set", schema: z.string().trim().min(1) },
+  { env: "DATABASE_URL", key: "databaseUrl", default: undefined, allowed: "postgres://user:pass@host:port/db (or postgresql://), libpq parameters such as ?sslmode=require",
+    description: "Use PostgreSQL instead of SQLite (docs/postgres.md); agents on several hosts can share it", schema: postgresUrl, secret: true },
+  { env: "DATABASE_SCHEMA", key: "databaseSchema", default: "bg_agents", allowed: "lower-case identifier, 1-50 chars: a-z 0-9 _",
+    description: "PostgreSQL: the schema of our tables (created if missing); LangGraph checkpoints go to <schema>_checkpoints", schema: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,49}$/, "expected a lower-case identifier (a-z, 0-9, _; at most 50 chars)") },
   { env: "LOCK_TIMEOUT", key: "lockTimeoutMs", default: "10", allowed: "seconds > 0",
     description: "Longest wait for the inter-process state lock before a LockTimeoutError", schema: seconds, toConfig: ms as never },
   { env: "RETRY_ATTEMPTS", key: "retryAttempts", default: "3", allowed: "whole number 1-100",

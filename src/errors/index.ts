@@ -31,9 +31,18 @@ export class LockTimeoutError extends BgAgentsError {
   }
 }
 
-/** The file at DATABASE_PATH is not a SQLite database, is corrupt, or has a newer schema. */
+export type DatabaseErrorCode =
+  | "DB_NOT_SQLITE" | "DB_CORRUPT" | "DB_SCHEMA_NEWER" | "DB_BUSY" | "DB_OPEN_FAILED"
+  // PostgreSQL (DATABASE_URL): no server there, wrong user/password, no such database, no right to create the schema, server lost while running
+  | "DB_UNREACHABLE" | "DB_AUTH_FAILED" | "DB_MISSING" | "DB_PERMISSION" | "DB_UNAVAILABLE" | "DB_FOREIGN_SCHEMA";
+
+/**
+ * The state database cannot be used: the file at DATABASE_PATH is not SQLite, is corrupt or has a
+ * newer schema, or the PostgreSQL server at DATABASE_URL cannot be reached or refuses us.
+ * `path` is the file, or the connection string without its password.
+ */
 export class DatabaseError extends BgAgentsError {
-  constructor(code: "DB_NOT_SQLITE" | "DB_CORRUPT" | "DB_SCHEMA_NEWER" | "DB_BUSY" | "DB_OPEN_FAILED",
+  constructor(code: DatabaseErrorCode,
     readonly path: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = "DatabaseError";

@@ -1,6 +1,8 @@
 /**
  * The one place that chooses and opens a storage backend. Every entry point (supervisor, agent
  * processes, CLI, HTTP server, the graphs' default context, AgentClient) opens its store here.
+ * DATABASE_URL selects PostgreSQL; otherwise SQLite at DATABASE_PATH. Each backend is imported
+ * only when chosen, so a SQLite user never loads pg (and the other way round).
  */
 import type { Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
@@ -8,12 +10,27 @@ import type { StateLock } from "../locking/index.js";
 import type { StateStore } from "./types.js";
 
 export interface OpenStoreOptions {
+  /** Tests: the store's clock. On PostgreSQL it replaces the server's clock, so never set it in production. */
   clock?: Clock;
-  /** Tests: hand in a lock instead of the backend's own. */
+  /** Tests: hand in a lock instead of the backend's own (SQLite). */
   lock?: StateLock;
 }
 
 export async function openStore(config: Config, opts: OpenStoreOptions = {}): Promise<StateStore> {
+  if (config.databaseUrl) {
+    const { PgStore } = await import("./postgres/pg-store.js");
+    return PgStore.open({
+      url: config.databaseUrl,
+      schema: config.databaseSchema,
+      retryAttempts: config.retryAttempts,
+      backoffFactor: config.backoffFactor,
+      // an operation waits for a lost server as long as an agent may stay silent before it counts as stale
+      reconnectWindowMs: config.staleThresholdMs,
+      checkpointRetention: config.checkpointRetention,
+      applicationName: `background-agents ${config.agentName}`.slice(0, 63),
+      testClock: opts.clock,
+    });
+  }
   const { SharedState } = await import("./sqlite/shared-state.js");
   return SharedState.open({
     path: config.databasePath,

@@ -1,0 +1,274 @@
+/**
+ * PgStore: the PostgreSQL implementation of StateStore (DATABASE_URL). Every timestamp comes from
+ * the server's clock (now_ms() in SQL), so hosts with skewed clocks are judged alike. Transitions
+ * are written by triggers in the same transaction as the state change. No client-side lock: each
+ * write is one statement or one transaction, and row locks order concurrent writers.
+ */
+import type pg from "pg";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { Clock } from "../../clock/index.js";
+import { AgentNotFoundError, ValidationError } from "../../errors/index.js";
+import { withRetry } from "../../locking/index.js";
+import { assertAgentName } from "../agent-name.js";
+import {
+  AGENT_STATES, isAgentState, type AgentError, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState,
+  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type RegisterOptions, type StaleAgent, type StateStore,
+  type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
+} from "../types.js";
+import { agentListSql, agentWhere } from "./agent-list.js";
+import { asPgDatabaseError, createPool, isConnectionLost, redactUrl } from "./connection.js";
+import { PgCore, type OutageLog } from "./core.js";
+import { PgFleetStore } from "./fleet.js";
+import { ident, migrate } from "./migrations.js";
+import { PgPerfStore } from "./perf.js";
+import { RetainingPostgresSaver } from "./saver.js";
+import { heartbeatValues, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
+import { statements, type Statements } from "./statements.js";
+import { deleteAgentRows } from "./delete-agents.js";
+import { PgTraceStore } from "./traces.js";
+
+export interface PgStoreOptions {
+  /** postgres:// or postgresql:// (libpq parameters such as sslmode are honoured by pg). */
+  url: string;
+  /** Schema of our tables. @defaultValue "bg_agents" */
+  schema?: string;
+  /** Schema of LangGraph's checkpoint tables. @defaultValue `<schema>_checkpoints` */
+  checkpointSchema?: string;
+  /** Connections this process may open. @defaultValue 3 */
+  poolSize?: number;
+  /** @defaultValue 3 */
+  retryAttempts?: number;
+  /** @defaultValue 1.5 */
+  backoffFactor?: number;
+  /** How long an operation waits for a lost server before failing. @defaultValue 120 s */
+  reconnectWindowMs?: number;
+  /** Checkpoints kept per thread by createCheckpointer(). @defaultValue 20 */
+  checkpointRetention?: number;
+  /** Where the outage lines go. @defaultValue one line on stderr */
+  log?: OutageLog;
+  /** Tests only: time from this clock instead of the server's (see PgCore). */
+  testClock?: Clock;
+  applicationName?: string;
+}
+
+const stderrLog: OutageLog = (level, message) => process.stderr.write(`bg-agents: ${level === "warn" ? "warning: " : ""}${message}\n`);
+
+export class PgStore implements StateStore {
+  private readonly sql: Statements;
+  private closed = false;
+  readonly fleet: PgFleetStore;
+  readonly perf: PgPerfStore;
+  readonly traces: PgTraceStore;
+
+  private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
+    this.sql = statements(core.s);
+    this.fleet = new PgFleetStore(core);
+    this.perf = new PgPerfStore(core);
+    this.traces = new PgTraceStore(core);
+  }
+
+  /** Connects, migrates our schema and sets up the checkpoint schema; a DatabaseError says what to check. */
+  static async open(o: PgStoreOptions): Promise<PgStore> {
+    const schema = o.schema ?? "bg_agents";
+    const opts = { ...o, schema, checkpointSchema: o.checkpointSchema ?? `${schema}_checkpoints` };
+    const where = redactUrl(o.url);
+    const log = o.log ?? stderrLog;
+    const pool = createPool({ url: o.url, max: o.poolSize, applicationName: o.applicationName, onIdleError: () => undefined });
+    const core = new PgCore({
+      pool, schema: ident(schema), where, log, testClock: o.testClock,
+      retryAttempts: o.retryAttempts ?? 3, backoffFactor: o.backoffFactor ?? 1.5, reconnectWindowMs: o.reconnectWindowMs ?? 120_000,
+    });
+    try {
+      // at start-up a server that is not there is a configuration problem: a few quick tries, then exit 2
+      const client = await withRetry(() => pool.connect(), {
+        attempts: o.retryAttempts ?? 3, backoffFactor: o.backoffFactor ?? 1.5, baseDelayMs: 200, isRetryable: isConnectionLost,
+      });
+      try {
+        await migrate(client, schema, where);
+        const store = new PgStore(core, opts);
+        // PostgresSaver.setup() is not safe against a concurrent setup: one process at a time
+        await client.query(`SELECT pg_advisory_lock(hashtext('background-agents checkpoint setup'))`);
+        try {
+          await store.saver().setup();
+        } finally {
+          await client.query(`SELECT pg_advisory_unlock(hashtext('background-agents checkpoint setup'))`);
+        }
+        return store;
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw asPgDatabaseError(e, o.url);
+    }
+  }
+
+  private saver(): RetainingPostgresSaver {
+    return new RetainingPostgresSaver(this.core, { schema: this.opts.checkpointSchema, retention: this.opts.checkpointRetention ?? 20 });
+  }
+
+  private async one(text: string, values: unknown[], name?: string): Promise<pg.QueryResult<AgentRow>> {
+    return this.core.query<AgentRow>({ text, values, name });
+  }
+
+  async registerAgent(name: string, opts: RegisterOptions = {}): Promise<AgentRecord> {
+    assertAgentName(name);
+    const hb = heartbeatValues(opts).slice(0, 6);
+    const r = await this.one(this.sql.register, [name, this.core.nowParam(), ...hb, pgText(opts.reason ?? "registered"), opts.meta ? JSON.stringify(opts.meta) : null]);
+    return toAgentRecord(r.rows[0]!);
+  }
+
+  async updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void> {
+    assertAgentName(name);
+    const values = [name, this.core.nowParam(), ...heartbeatValues(info)];
+    // the hot path is one UPDATE (HOT, no trigger); a down or unknown agent takes a second statement
+    for (let i = 0; i < 3; i++) {
+      if ((await this.one(this.sql.heartbeat, values, "bga_heartbeat")).rowCount) return;
+      if ((await this.one(this.sql.heartbeatRevive, values)).rowCount) return;
+      if ((await this.one(this.sql.heartbeatInsert, values)).rowCount) return;
+      // registered by someone else between the two statements: go round again
+    }
+  }
+
+  async updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord> {
+    if (!isAgentState(state)) throw new ValidationError(`Unknown state "${String(state)}"; expected one of ${AGENT_STATES.join(", ")}`);
+    const r = await this.one(this.sql.setState, [name, this.core.nowParam(), state, pgText(reason ?? null)]);
+    if (!r.rows[0]) throw new AgentNotFoundError(name);
+    return toAgentRecord(r.rows[0]);
+  }
+
+  async recordError(name: string, message: string): Promise<void> {
+    const r = await this.core.query({ text: this.sql.recordError, values: [name, this.core.nowParam(), pgText(String(message).slice(0, 4000))] });
+    if (!r.rowCount) throw new AgentNotFoundError(name);
+  }
+
+  async getAgent(name: string): Promise<AgentRecord | undefined> {
+    const row = (await this.one(this.sql.getAgent, [name], "bga_get_agent")).rows[0];
+    return row && toAgentRecord(row);
+  }
+
+  async findStaleAgents(thresholdMs: number, limit = 100): Promise<{ count: number; sample: StaleAgent[] }> {
+    const r = await this.core.query<{ name: string; last_heartbeat: number; age: number }>({
+      text: this.sql.findStale, values: [Math.max(0, Math.floor(limit)), this.core.nowParam(), thresholdMs] });
+    const count = r.rows.length < limit ? r.rows.length
+      : Number((await this.core.query<{ n: number }>({ text: this.sql.countStale, values: [thresholdMs, this.core.nowParam()] })).rows[0]!.n);
+    return { count, sample: r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age })) };
+  }
+
+  async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
+    const r = await this.core.query<{ name: string; last_heartbeat: number; age: number }>({ text: this.sql.markStale, values: [thresholdMs, this.core.nowParam()] });
+    return r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age }));
+  }
+
+  async summary(): Promise<StoreSummary> {
+    const byState = Object.fromEntries(AGENT_STATES.map((st) => [st, 0])) as Record<AgentState, number>;
+    let total = 0;
+    for (const r of (await this.core.query<{ state: AgentState; n: number }>({ text: this.sql.summary })).rows) {
+      byState[r.state] = r.n;
+      total += r.n;
+    }
+    return { total, byState };
+  }
+
+  async requestRestart(name: string): Promise<void> {
+    if (!(await this.core.query({ text: this.sql.requestRestart, values: [name, this.core.nowParam()] })).rowCount) throw new AgentNotFoundError(name);
+  }
+
+  async pendingRestarts(): Promise<string[]> {
+    return (await this.core.query<{ name: string }>({ text: this.sql.restartRequests })).rows.map((r) => r.name);
+  }
+
+  async noteRestart(name: string): Promise<void> {
+    if (!(await this.core.query({ text: this.sql.noteRestart, values: [name] })).rowCount) throw new AgentNotFoundError(name);
+  }
+
+  async transitionsAfter(afterId: number, limit = 1000): Promise<Transition[]> {
+    const r = await this.core.query<TransitionRow>({ text: this.sql.transitionsAfter, values: [afterId, Math.max(1, Math.floor(limit))] });
+    return r.rows.map(toTransition);
+  }
+
+  async countTransitions(afterId: number): Promise<TransitionCounts> {
+    const r = await this.core.query<{ to_state: AgentState; n: number; last: number }>({ text: this.sql.transitionCounts, values: [afterId] });
+    const byTarget: TransitionCounts["byTarget"] = {};
+    let lastId = afterId;
+    for (const row of r.rows) {
+      byTarget[row.to_state] = row.n;
+      lastId = Math.max(lastId, row.last);
+    }
+    return { lastId, byTarget };
+  }
+
+  async getRegisteredAgents(query: AgentQuery = {}): Promise<AgentRecord[]> {
+    const q = agentListSql(this.core.s, query);
+    return (await this.one(q.text, q.values)).rows.map(toAgentRecord);
+  }
+
+  async countAgents(filter: AgentFilter = {}): Promise<number> {
+    const w = agentWhere(filter);
+    return Number((await this.core.query<{ n: number }>({ text: `SELECT count(*) AS n FROM ${this.core.s}.agents${w.sql}`, values: w.values })).rows[0]!.n);
+  }
+
+  async getTransitions(q: TransitionQuery = {}): Promise<Transition[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (cond: (n: string) => string, v: unknown) => {
+      values.push(v);
+      where.push(cond(`$${values.length}`));
+    };
+    if (q.agent !== undefined) add((n) => `agent = ${n}`, q.agent);
+    if (q.since !== undefined) add((n) => `at >= ${n}`, q.since);
+    if (q.from !== undefined) add((n) => `from_state = ${n}`, q.from);
+    if (q.to !== undefined) add((n) => `to_state = ${n}`, q.to);
+    values.push(Math.max(1, Math.floor(q.limit ?? 1000)));
+    const text = `SELECT * FROM ${this.core.s}.agent_transitions${where.length ? " WHERE " + where.join(" AND ") : ""} ORDER BY id LIMIT $${values.length}`;
+    return (await this.core.query<TransitionRow>({ text, values })).rows.map(toTransition);
+  }
+
+  async getErrors(query: { agent?: string; limit?: number } = {}): Promise<AgentError[]> {
+    const r = await this.core.query<AgentError>({ text: this.sql.errors, values: [query.agent ?? null, Math.max(1, Math.floor(query.limit ?? 100))] });
+    return r.rows;
+  }
+
+  async cleanupStale(opts: CleanupOptions = {}): Promise<CleanupResult> {
+    const keep = new Set(opts.keep ?? []);
+    return this.core.tx(async (c) => {
+      // FOR UPDATE: an agent revived by a heartbeat meanwhile is re-checked and left alone
+      const names = (await c.query<{ name: string }>(this.sql.staleOlderThan, [opts.olderThanMs ?? 0, this.core.nowParam()])).rows.map((r) => r.name);
+      const result = { removed: names.filter((n) => !keep.has(n)), kept: names.filter((n) => keep.has(n)) };
+      if (!opts.dryRun && result.removed.length) await deleteAgentRows(c, this.sql, result.removed);
+      return result;
+    });
+  }
+
+  async changeToken(): Promise<string> {
+    return String((await this.core.query<{ token: string }>({ text: this.sql.changeToken })).rows[0]!.token);
+  }
+
+  async storageInfo(): Promise<StorageInfo> {
+    const r = await this.core.query<{ bytes: number | null }>({
+      text: `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r','m')`,
+      values: [[this.opts.schema, this.opts.checkpointSchema]],
+    });
+    return { location: `${this.core.where} (schema ${this.opts.schema})`, dbBytes: r.rows[0]?.bytes ?? null, walBytes: null };
+  }
+
+  /** PostgreSQL has no store-wide write lock: the round trip of a tiny write (a transaction on one connection). */
+  async probeWriteLock(): Promise<number> {
+    const t = performance.now();
+    await this.core.tx(async (c) => {
+      await c.query(`SELECT ${this.core.s}.now_ms()`);
+    });
+    return performance.now() - t;
+  }
+
+  createCheckpointer(): BaseCheckpointSaver {
+    return this.saver();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.core.pool.end();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The SQL of PgStore, built once per schema. `$2` is "now" wherever a statement has one
+ * (PgCore.nowParam(): null means the server's clock). Heartbeats of live agents do not name the
+ * state column, so they neither fire the transition triggers nor take their lock.
+ */
+export const LIVE = "('initializing','active','error','recovering')";
+export const DOWN = "('stale','stopped','failed')";
+
+export function statements(s: string) {
+  const now = `coalesce($2::bigint, ${s}.now_ms())`;
+  const hbSet = `last_heartbeat = ${now}, heartbeats = heartbeats + 1,
+    pid = coalesce($3::integer, pid), host = coalesce($4::text, host), version = coalesce($5::text, version),
+    rss_bytes = coalesce($6::bigint, rss_bytes), cpu_percent = coalesce($7::float8, cpu_percent),
+    loop_lag_ms = coalesce($8::float8, loop_lag_ms), hb_latency_ms = coalesce($9::float8, hb_latency_ms)`;
+  return {
+    heartbeat: `UPDATE ${s}.agents SET ${hbSet} WHERE name = $1 AND state NOT IN ${DOWN}`,
+    heartbeatRevive: `UPDATE ${s}.agents SET ${hbSet},
+      state = 'active', state_reason = 'heartbeat resumed', state_changed_at = ${now}
+      WHERE name = $1`,
+    heartbeatInsert: `INSERT INTO ${s}.agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, heartbeats,
+        pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms)
+      SELECT $1, 'active', 'registered by first heartbeat', t, t, t, t, 1, $3::integer, $4::text, $5::text, $6::bigint, $7::float8, $8::float8, $9::float8
+      FROM (SELECT ${now} AS t) n
+      ON CONFLICT (name) DO NOTHING`,
+    register: `INSERT INTO ${s}.agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat,
+        pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, meta)
+      SELECT $1, 'initializing', $9::text, t, t, t, t, $3::integer, $4::text, $5::text, $6::bigint, $7::float8, $8::float8, $10::json
+      FROM (SELECT ${now} AS t) n
+      ON CONFLICT (name) DO UPDATE SET
+        state = 'initializing', state_reason = excluded.state_reason, state_changed_at = excluded.state_changed_at,
+        started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat,
+        pid = excluded.pid, host = excluded.host, version = coalesce(excluded.version, agents.version),
+        meta = coalesce(excluded.meta, agents.meta)
+      RETURNING *`,
+    setState: `UPDATE ${s}.agents SET state = $3, state_reason = $4,
+        state_changed_at = CASE WHEN state = $3 THEN state_changed_at ELSE ${now} END
+      WHERE name = $1 RETURNING *`,
+    recordError: `WITH t AS (SELECT ${now} AS now),
+      u AS (UPDATE ${s}.agents SET error_count = error_count + 1, last_error = $3, last_error_at = (SELECT now FROM t) WHERE name = $1 RETURNING name)
+      INSERT INTO ${s}.agent_errors (agent, at, message) SELECT name, (SELECT now FROM t), $3 FROM u RETURNING id`,
+    getAgent: `SELECT * FROM ${s}.agents WHERE name = $1`,
+    findStale: `WITH t AS (SELECT ${now} AS now)
+      SELECT name, last_heartbeat, t.now - last_heartbeat AS age FROM ${s}.agents, t
+      WHERE state IN ${LIVE} AND last_heartbeat < t.now - $3::float8 ORDER BY last_heartbeat, name COLLATE "C" LIMIT $1`,
+    countStale: `WITH t AS (SELECT ${now} AS now)
+      SELECT count(*) AS n FROM ${s}.agents, t WHERE state IN ${LIVE} AND last_heartbeat < t.now - $1::float8`,
+    // one UPDATE: a heartbeat that lands while the sweep runs makes the row fail the re-checked WHERE
+    markStale: `WITH t AS (SELECT ${now} AS now)
+      UPDATE ${s}.agents a SET state = 'stale', state_changed_at = t.now,
+        state_reason = format('no heartbeat for %ss (threshold %ss)', round((t.now - a.last_heartbeat) / 1000.0, 1), trim_scale(round($1::numeric / 1000, 3)))
+      FROM t WHERE a.state IN ${LIVE} AND a.last_heartbeat < t.now - $1::float8
+      RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age`,
+    summary: `SELECT state, count(*) AS n FROM ${s}.agents GROUP BY state`,
+    requestRestart: `UPDATE ${s}.agents SET restart_requested_at = ${now} WHERE name = $1`,
+    noteRestart: `UPDATE ${s}.agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = $1`,
+    restartRequests: `SELECT name FROM ${s}.agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at, name COLLATE "C"`,
+    staleOlderThan: `SELECT name FROM ${s}.agents WHERE state IN ${DOWN} AND last_heartbeat < ${now} - $1::float8 ORDER BY name COLLATE "C" FOR UPDATE`,
+    transitionsAfter: `SELECT * FROM ${s}.agent_transitions WHERE id > $1 ORDER BY id LIMIT $2`,
+    transitionCounts: `SELECT to_state, count(*) AS n, max(id) AS last FROM ${s}.agent_transitions WHERE id > $1 GROUP BY to_state`,
+    // every agent write moves one of these (a removal moves the count)
+    changeToken: `SELECT concat_ws(':', count(*), max(last_heartbeat), max(state_changed_at), sum(error_count), sum(restarts),
+      count(restart_requested_at), sum(heartbeats)) AS token FROM ${s}.agents`,
+    errors: `SELECT id, agent, at, message FROM ${s}.agent_errors WHERE ($1::text IS NULL OR agent = $1) ORDER BY id DESC LIMIT $2`,
+    deleteAgents: `DELETE FROM ${s}.agents WHERE name = ANY($1::text[]) RETURNING name`,
+    deleteHistory: `DELETE FROM ${s}.agent_transitions WHERE agent = ANY($1::text[])`,
+    deleteErrors: `DELETE FROM ${s}.agent_errors WHERE agent = ANY($1::text[])`,
+  };
+}
+
+export type Statements = ReturnType<typeof statements>;
