@@ -7,7 +7,7 @@
  * tests must not skip (CI installs Debian's `postgresql`, see .ci/run).
  */
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +31,10 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A role of every cluster that must give its password (PASSWORD); every other user is trusted. */
+export const PASSWORD_USER = "bga_pw";
+export const PASSWORD = "right-password";
 
 export interface PgCluster {
   readonly port: number;
@@ -106,7 +110,17 @@ export async function startCluster(): Promise<PgCluster> {
   running.add(cluster);
   try {
     asPostgres(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
+    // every user is trusted except PASSWORD_USER, so a test can see a wrong password refused
+    writeFileSync(join(data, "pg_hba.conf"), [
+      `host all ${PASSWORD_USER} 127.0.0.1/32 scram-sha-256`,
+      "local all all trust",
+      "host all all 127.0.0.1/32 trust",
+      "",
+    ].join("\n"));
     cluster.start();
+    const admin = new pg.Client({ connectionString: cluster.url() });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${PASSWORD_USER} LOGIN SUPERUSER PASSWORD '${PASSWORD}'`).finally(() => admin.end());
   } catch (e) {
     cluster.destroy();
     const err = e as { stderr?: Buffer; message: string };

@@ -42,9 +42,12 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
   return loadConfig(process.env, clean);
 }
 
-/** Opens the existing state database; a missing file is an error, not a new empty database. */
+/**
+ * Opens the existing state database; a missing SQLite file is an error, not a new empty database.
+ * On PostgreSQL (DATABASE_URL) the server is there or the open fails with a DatabaseError.
+ */
 export async function openExistingStore(config: Config): Promise<StateStore> {
-  assertDatabaseExists(config.databasePath);
+  if (!config.databaseUrl) assertDatabaseExists(config.databasePath);
   return openStore(config);
 }
 
