@@ -24,8 +24,8 @@ export async function openStore(config: Config, opts: OpenStoreOptions = {}): Pr
       schema: config.databaseSchema,
       retryAttempts: config.retryAttempts,
       backoffFactor: config.backoffFactor,
-      // an operation waits for a lost server as long as an agent may stay silent before it counts as stale
-      reconnectWindowMs: config.staleThresholdMs,
+      // a restarted or briefly unreachable server costs a pause, not failed cycles and restarts
+      reconnectWindowMs: Math.max(60_000, 2 * config.staleThresholdMs),
       checkpointRetention: config.checkpointRetention,
       applicationName: `background-agents ${config.agentName}`.slice(0, 63),
       testClock: opts.clock,

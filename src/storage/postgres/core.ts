@@ -44,6 +44,8 @@ export class PgCore {
   readonly where: string;
   private readonly o: PgCoreOptions;
   private outageSince: number | undefined;
+  /** performance.now() when the server came back after an outage seen by this process. */
+  private backAt: number | undefined;
 
   constructor(o: PgCoreOptions) {
     this.o = o;
@@ -114,6 +116,14 @@ export class PgCore {
     }
   }
 
+  /**
+   * Whether this process lost the server less than `ms` ago. Nobody could heartbeat while it was
+   * gone, so every agent looks as old as the outage; the stale sweep waits one threshold after it.
+   */
+  recentlyBack(ms: number): boolean {
+    return this.outageSince !== undefined || (this.backAt !== undefined && performance.now() - this.backAt < ms);
+  }
+
   private wentAway(e: unknown): number {
     if (this.outageSince === undefined) {
       this.outageSince = Date.now();
@@ -126,6 +136,7 @@ export class PgCore {
     if (this.outageSince === undefined) return;
     const secs = ((Date.now() - this.outageSince) / 1000).toFixed(1);
     this.outageSince = undefined;
+    this.backAt = performance.now();
     this.o.log("info", `PostgreSQL at ${this.where} is reachable again after ${secs}s`);
   }
 }

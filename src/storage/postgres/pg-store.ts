@@ -40,7 +40,7 @@ export interface PgStoreOptions {
   retryAttempts?: number;
   /** @defaultValue 1.5 */
   backoffFactor?: number;
-  /** How long an operation waits for a lost server before failing. @defaultValue 120 s */
+  /** How long an operation waits for a lost server before failing (openStore: max(60 s, 2 x STALE_THRESHOLD)). @defaultValue 120 s */
   reconnectWindowMs?: number;
   /** Checkpoints kept per thread by createCheckpointer(). @defaultValue 20 */
   checkpointRetention?: number;
@@ -155,9 +155,17 @@ export class PgStore implements StateStore {
     return { count, sample: r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age })) };
   }
 
+  /** After an outage seen by this process, agents get one threshold to heartbeat again before any is marked (PgCore.recentlyBack). */
   async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
-    const r = await this.core.query<{ name: string; last_heartbeat: number; age: number }>({ text: this.sql.markStale, values: [thresholdMs, this.core.nowParam()] });
-    return r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age }));
+    // checked on every attempt: an attempt retried after the server was lost only probes it
+    const rows = await this.core.retry(async () => {
+      if (this.core.recentlyBack(thresholdMs)) {
+        await this.core.pool.query("SELECT 1");
+        return [];
+      }
+      return (await this.core.pool.query<{ name: string; last_heartbeat: number; age: number }>(this.sql.markStale, [thresholdMs, this.core.nowParam()])).rows;
+    });
+    return rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age }));
   }
 
   async summary(): Promise<StoreSummary> {

@@ -216,6 +216,10 @@ describe("a server that goes away while running", () => {
     const lines: string[] = [];
     const store = await open(url, { log: (level, m) => lines.push(`${level}: ${m}`), reconnectWindowMs: 30_000 });
     for (let i = 0; i < 5; i++) await store.updateHeartbeat("w");
+    await store.updateHeartbeat("long-silent");
+    const c = await sqlClient(url);
+    await c.query("UPDATE bg_agents.agents SET last_heartbeat = last_heartbeat - 600000 WHERE name = 'long-silent'");
+    await c.end();
     cluster.stop();
     const pending = store.updateHeartbeat("w");
     const reads = store.getAgent("w");
@@ -227,6 +231,10 @@ describe("a server that goes away while running", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^warn: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+ is unreachable \(.+\); waiting up to 30s for it to come back$/);
     expect(lines[1]).toMatch(/^info: PostgreSQL at .+ is reachable again after \d+\.\ds$/);
+    // nobody could heartbeat while it was gone: this process's sweep waits one threshold after it
+    expect(await store.markStaleAgents(60_000)).toEqual([]);
+    const elsewhere = await open(url);
+    expect((await elsewhere.markStaleAgents(60_000)).map((a) => a.name)).toEqual(["long-silent"]);
   });
 
   it("gives up after the window with DB_UNAVAILABLE, and works again once the server is back", async () => {
