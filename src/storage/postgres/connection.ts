@@ -38,6 +38,14 @@ export function createPool(o: PoolOptions): pg.Pool {
   return pool;
 }
 
+/** One connection outside the pool (migrations, set-up locks), so a pool of 1 cannot wait for itself. */
+export function createClient(url: string, applicationName = "background-agents"): pg.Client {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName, types, connectionTimeoutMillis: 10_000 });
+  // a connection lost while idle must not crash the process
+  client.on("error", () => undefined);
+  return client;
+}
+
 /** The URL without its password, for messages and storageInfo(). */
 export function redactUrl(url: string): string {
   try {

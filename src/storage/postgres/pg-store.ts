@@ -16,7 +16,7 @@ import {
   type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
 } from "../types.js";
 import { agentListSql, agentWhere } from "./agent-list.js";
-import { asPgDatabaseError, createPool, isConnectionLost, redactUrl } from "./connection.js";
+import { asPgDatabaseError, createClient, createPool, isConnectionLost, redactUrl } from "./connection.js";
 import { PgCore, type OutageLog } from "./core.js";
 import { PgFleetStore } from "./fleet.js";
 import { ident, migrate } from "./migrations.js";
@@ -80,22 +80,26 @@ export class PgStore implements StateStore {
     });
     try {
       // at start-up a server that is not there is a configuration problem: a few quick tries, then exit 2
-      const client = await withRetry(() => pool.connect(), {
-        attempts: o.retryAttempts ?? 3, backoffFactor: o.backoffFactor ?? 1.5, baseDelayMs: 200, isRetryable: isConnectionLost,
-      });
+      const client = await withRetry(async () => {
+        const c = createClient(o.url, o.applicationName);
+        try {
+          await c.connect();
+          return c;
+        } catch (e) {
+          await c.end().catch(() => undefined);
+          throw e;
+        }
+      }, { attempts: o.retryAttempts ?? 3, backoffFactor: o.backoffFactor ?? 1.5, baseDelayMs: 200, isRetryable: isConnectionLost });
       try {
         await migrate(client, schema, where);
         const store = new PgStore(core, opts);
         // PostgresSaver.setup() is not safe against a concurrent setup: one process at a time
         await client.query(`SELECT pg_advisory_lock(hashtext('background-agents checkpoint setup'))`);
-        try {
-          await store.saver().setup();
-        } finally {
-          await client.query(`SELECT pg_advisory_unlock(hashtext('background-agents checkpoint setup'))`);
-        }
+        await store.saver().setup();
         return store;
       } finally {
-        client.release();
+        // ending the session releases its advisory lock
+        await client.end().catch(() => undefined);
       }
     } catch (e) {
       await pool.end().catch(() => undefined);

@@ -150,6 +150,13 @@ describe("migrations", () => {
     expect((await opened[0]!.fleet.checkDatabase())).toEqual({ ok: true, problems: [], schemaVersion: 3, expectedVersion: 3 });
   });
 
+  it("opens and works with a pool of one connection (migrations use their own)", async () => {
+    const store = await open(await cluster.freshDatabase(), { poolSize: 1 });
+    await store.updateHeartbeat("solo");
+    expect((await store.cleanupStale({ dryRun: true })).removed).toEqual([]);
+    expect((await store.getAgent("solo"))?.heartbeats).toBe(1);
+  });
+
   it("keeps two schemas in one database apart", async () => {
     const url = await cluster.freshDatabase();
     const [a, b] = [await open(url, { schema: "team_a" }), await open(url, { schema: "team_b" })];
