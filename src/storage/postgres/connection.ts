@@ -33,8 +33,11 @@ export function createPool(o: PoolOptions): pg.Pool {
     application_name: o.applicationName ?? "background-agents",
     types,
   });
-  // an idle connection cut by a server restart must not crash the process (pg emits 'error' on the pool)
+  // a connection cut by a server restart must not crash the process: pg emits 'error' on the pool
+  // for an idle one, and on the client itself for one that is checked out between two queries
+  // (the next query on it fails, is seen as a lost connection and retried on a fresh one)
   pool.on("error", (e) => o.onIdleError?.(e));
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
 

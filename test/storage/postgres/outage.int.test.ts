@@ -57,7 +57,7 @@ describe("PostgreSQL stopped for 10 s under a running fleet", () => {
 
       for (const name of AGENTS) {
         const [b, a] = [before.get(name)!, after.get(name)!];
-        expect(a.pid, `${name} kept its process`).toBe(b.pid);
+        expect(a.pid, `${name} kept its process; fleet stderr: ${fleet.stderr.slice(-4000)}`).toBe(b.pid);
         expect(a.restarts, `${name} was not restarted`).toBe(0);
         expect(a.startedAt).toBe(b.startedAt);
       }

@@ -244,6 +244,25 @@ describe("a server that goes away while running", () => {
     expect((await elsewhere.markStaleAgents(60_000)).map((a) => a.name)).toEqual(["long-silent"]);
   });
 
+  it("a connection cut while checked out between two queries does not crash the process; the transaction runs again", async () => {
+    const url = await cluster.freshDatabase();
+    const store = await open(url, { log: () => undefined });
+    const c = await sqlClient(url);
+    let attempts = 0;
+    const out = await store.core.tx(async (tx) => {
+      attempts++;
+      await tx.query("SELECT 1");
+      if (attempts === 1) {
+        // the server ends this session while it sits idle in its transaction (as a shutdown does)
+        await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return (await tx.query("SELECT 42 AS n")).rows[0].n as number;
+    });
+    expect(out).toBe(42);
+    expect(attempts).toBe(2);
+  });
+
   it("gives up after the window with DB_UNAVAILABLE, and works again once the server is back", async () => {
     const url = await cluster.freshDatabase();
     const store = await open(url, { log: () => undefined, reconnectWindowMs: 500 });
