@@ -12,7 +12,7 @@ import { withRetry } from "../../locking/index.js";
 import { assertAgentName } from "../agent-name.js";
 import {
   AGENT_STATES, isAgentState, type AgentError, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState,
-  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type RegisterOptions, type StaleAgent, type StateStore,
+  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore,
   type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
 } from "../types.js";
 import { agentListSql, agentWhere } from "./agent-list.js";
@@ -21,6 +21,7 @@ import { PgCore, type OutageLog } from "./core.js";
 import { PgFleetStore } from "./fleet.js";
 import { ident, migrate } from "./migrations.js";
 import { PgPerfStore } from "./perf.js";
+import { PgPings } from "./pings.js";
 import { RetainingPostgresSaver } from "./saver.js";
 import { heartbeatValues, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { statements, type Statements } from "./statements.js";
@@ -51,6 +52,10 @@ export interface PgStoreOptions {
   applicationName?: string;
 }
 
+function assertCursor(afterId: unknown): asserts afterId is number {
+  if (typeof afterId !== "number" || Number.isNaN(afterId)) throw new ValidationError(`A transition cursor must be a number (0 for the start), got ${String(afterId)}`);
+}
+
 const stderrLog: OutageLog = (level, message) => process.stderr.write(`bg-agents: ${level === "warn" ? "warning: " : ""}${message}\n`);
 
 export class PgStore implements StateStore {
@@ -59,12 +64,14 @@ export class PgStore implements StateStore {
   readonly fleet: PgFleetStore;
   readonly perf: PgPerfStore;
   readonly traces: PgTraceStore;
+  private readonly pings: PgPings;
 
   private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
     this.sql = statements(core.s);
     this.fleet = new PgFleetStore(core);
     this.perf = new PgPerfStore(core);
     this.traces = new PgTraceStore(core);
+    this.pings = new PgPings(core);
   }
 
   /** Connects, migrates our schema and sets up the checkpoint schema; a DatabaseError says what to check. */
@@ -146,6 +153,14 @@ export class PgStore implements StateStore {
     if (!r.rowCount) throw new AgentNotFoundError(name);
   }
 
+  async recordPing(name: string, ping: PingInput): Promise<PingRecord> {
+    return this.pings.record(name, ping);
+  }
+
+  async getPings(name: string, limit = 20): Promise<PingRecord[]> {
+    return this.pings.get(name, limit);
+  }
+
   async getAgent(name: string): Promise<AgentRecord | undefined> {
     const row = (await this.one(this.sql.getAgent, [name], "bga_get_agent")).rows[0];
     return row && toAgentRecord(row);
@@ -195,11 +210,13 @@ export class PgStore implements StateStore {
   }
 
   async transitionsAfter(afterId: number, limit = 1000): Promise<Transition[]> {
+    assertCursor(afterId);
     const r = await this.core.query<TransitionRow>({ text: this.sql.transitionsAfter, values: [afterId, Math.max(1, Math.floor(limit))] });
     return r.rows.map(toTransition);
   }
 
   async countTransitions(afterId: number): Promise<TransitionCounts> {
+    assertCursor(afterId);
     const r = await this.core.query<{ to_state: AgentState; n: number; last: number }>({ text: this.sql.transitionCounts, values: [afterId] });
     const byTarget: TransitionCounts["byTarget"] = {};
     let lastId = afterId;

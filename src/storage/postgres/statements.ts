@@ -3,8 +3,12 @@
  * (PgCore.nowParam(): null means the server's clock). Heartbeats of live agents do not name the
  * state column, so they neither fire the transition triggers nor take their lock.
  */
-export const LIVE = "('initializing','active','error','recovering')";
-export const DOWN = "('stale','stopped','failed')";
+import { LIVE_STATES, REVIVABLE_STATES } from "../states.js";
+
+/** `('a','b')` from the state vocabulary (src/storage/states.ts), never written by hand. */
+const sqlList = (values: readonly string[]): string => `(${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(",")})`;
+export const LIVE = sqlList(LIVE_STATES);
+export const DOWN = sqlList(REVIVABLE_STATES);
 
 export function statements(s: string) {
   const now = `coalesce($2::bigint, ${s}.now_ms())`;
@@ -55,8 +59,8 @@ export function statements(s: string) {
     noteRestart: `UPDATE ${s}.agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = $1`,
     restartRequests: `SELECT name FROM ${s}.agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at, name COLLATE "C"`,
     staleOlderThan: `SELECT name FROM ${s}.agents WHERE state IN ${DOWN} AND last_heartbeat < ${now} - $1::float8 ORDER BY name COLLATE "C" FOR UPDATE`,
-    transitionsAfter: `SELECT * FROM ${s}.agent_transitions WHERE id > $1 ORDER BY id LIMIT $2`,
-    transitionCounts: `SELECT to_state, count(*) AS n, max(id) AS last FROM ${s}.agent_transitions WHERE id > $1 GROUP BY to_state`,
+    transitionsAfter: `SELECT * FROM ${s}.agent_transitions WHERE id > $1::float8 ORDER BY id LIMIT $2`,
+    transitionCounts: `SELECT to_state, count(*) AS n, max(id) AS last FROM ${s}.agent_transitions WHERE id > $1::float8 GROUP BY to_state`,
     // every agent write moves one of these (a removal moves the count)
     changeToken: `SELECT concat_ws(':', count(*), max(last_heartbeat), max(state_changed_at), sum(error_count), sum(restarts),
       count(restart_requested_at), sum(heartbeats)) AS token FROM ${s}.agents`,
@@ -64,6 +68,7 @@ export function statements(s: string) {
     deleteAgents: `DELETE FROM ${s}.agents WHERE name = ANY($1::text[]) RETURNING name`,
     deleteHistory: `DELETE FROM ${s}.agent_transitions WHERE agent = ANY($1::text[])`,
     deleteErrors: `DELETE FROM ${s}.agent_errors WHERE agent = ANY($1::text[])`,
+    deletePings: `DELETE FROM ${s}.agent_pings WHERE agent = ANY($1::text[])`,
   };
 }
 

@@ -77,7 +77,7 @@ export class PgTraceStore implements TraceStore {
     return r.rows[0]?.cursor;
   }
 
-  async listRuns(q: TraceRunQuery = {}): Promise<RunSummary[]> {
+  async queryRuns(q: TraceRunQuery = {}): Promise<RunSummary[]> {
     if (q.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(q.status)) {
       throw new ValidationError(`Unknown run status "${q.status}"; expected one of ${RUN_STATUSES.join(", ")}`);
     }
