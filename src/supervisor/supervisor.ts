@@ -49,6 +49,8 @@ export class Supervisor {
   private stopping = false;
   private heartbeatStartedAt: number | undefined;
   private lastHeartbeatMs = 0;
+  /** Until when a slow or lost database excuses the monitor's silence (it could not write either). */
+  private dbExcusesUntil = -Infinity;
   private lastHeartbeatAt = 0;
   private suspicion: string | undefined;
   /** Stale evidence is ignored until then: the backlog of a stall clears first. */
@@ -143,7 +145,7 @@ export class Supervisor {
       this.suspicion = undefined;
     }
     await this.serveRequests();
-    if (verdict.monitorHung) this.restartHung(MONITOR_NAME, "the monitor stopped heartbeating while the database answers");
+    if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(MONITOR_NAME, "the monitor stopped heartbeating while the database answers");
     if (verdict.suspect || now < this.quietUntil) return;
     for (const [name, a] of own) {
       if (a.state !== "stale") continue;
@@ -182,6 +184,8 @@ export class Supervisor {
       .finally(() => {
         this.lastHeartbeatMs = this.clock.now() - started;
         this.heartbeatStartedAt = undefined;
+        // after a database outage every process's writes resume a little apart: give the monitor a threshold
+        if (this.lastHeartbeatMs > Math.max(250, this.config.staleThresholdMs / 2)) this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
       });
   }
 
