@@ -22,6 +22,7 @@ import { PgFleetStore } from "./fleet.js";
 import { ident, migrate } from "./migrations.js";
 import { PgPerfStore } from "./perf.js";
 import { PgPings } from "./pings.js";
+import { PgNotifyStore } from "./notify.js";
 import { RetainingPostgresSaver } from "./saver.js";
 import { heartbeatValues, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { statements, type Statements } from "./statements.js";
@@ -65,6 +66,7 @@ export class PgStore implements StateStore {
   readonly perf: PgPerfStore;
   readonly traces: PgTraceStore;
   private readonly pings: PgPings;
+  readonly notify: PgNotifyStore;
 
   private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
     this.sql = statements(core.s);
@@ -72,6 +74,7 @@ export class PgStore implements StateStore {
     this.perf = new PgPerfStore(core);
     this.traces = new PgTraceStore(core);
     this.pings = new PgPings(core);
+    this.notify = new PgNotifyStore(core);
   }
 
   /** Connects, migrates our schema and sets up the checkpoint schema; a DatabaseError says what to check. */

@@ -1,12 +1,12 @@
 /** Row ↔ record mapping of the PostgreSQL store (bigint arrives as a number, json parsed by pg). */
-import type { AgentRecord, AgentState, HeartbeatInfo, Transition } from "../types.js";
+import type { AgentActivity, AgentRecord, AgentState, HeartbeatInfo, Transition } from "../types.js";
 
 export interface AgentRow {
   name: string; state: string; state_reason: string | null; state_changed_at: number; registered_at: number;
   started_at: number; last_heartbeat: number; pid: number | null; host: string | null; version: string | null;
   rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
   error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; heartbeats: number;
-  restart_requested_at: number | null; meta: Record<string, unknown> | null;
+  restart_requested_at: number | null; meta: Record<string, unknown> | null; activity: AgentActivity | null;
 }
 
 export function toAgentRecord(r: AgentRow): AgentRecord {
@@ -32,6 +32,7 @@ export function toAgentRecord(r: AgentRow): AgentRecord {
     heartbeats: r.heartbeats,
     restartRequestedAt: r.restart_requested_at,
     meta: r.meta ?? null,
+    activity: r.activity ?? null,
   };
 }
 
@@ -46,7 +47,8 @@ export function toTransition(r: TransitionRow): Transition {
 /** PostgreSQL text cannot hold NUL; everything else is kept as given. */
 export const pgText = (s: string | null | undefined): string | null => (s == null ? null : s.replaceAll("\0", "\uFFFD"));
 
-/** $3.. $9 of the heartbeat statements: the optional fields, null when absent. */
+/** $3.. $10 of the heartbeat statements: the optional fields, null when absent. */
 export function heartbeatValues(info: HeartbeatInfo = {}): unknown[] {
-  return [info.pid ?? null, pgText(info.host), pgText(info.version), info.rssBytes ?? null, info.cpuPercent ?? null, info.eventLoopLagMs ?? null, info.writeLatencyMs ?? null];
+  return [info.pid ?? null, pgText(info.host), pgText(info.version), info.rssBytes ?? null, info.cpuPercent ?? null, info.eventLoopLagMs ?? null, info.writeLatencyMs ?? null,
+    info.activity ? pgText(JSON.stringify(info.activity)) : null];
 }

@@ -15,15 +15,16 @@ export function statements(s: string) {
   const hbSet = `last_heartbeat = ${now}, heartbeats = heartbeats + 1,
     pid = coalesce($3::integer, pid), host = coalesce($4::text, host), version = coalesce($5::text, version),
     rss_bytes = coalesce($6::bigint, rss_bytes), cpu_percent = coalesce($7::float8, cpu_percent),
-    loop_lag_ms = coalesce($8::float8, loop_lag_ms), hb_latency_ms = coalesce($9::float8, hb_latency_ms)`;
+    loop_lag_ms = coalesce($8::float8, loop_lag_ms), hb_latency_ms = coalesce($9::float8, hb_latency_ms),
+    activity = coalesce($10::json, activity)`;
   return {
     heartbeat: `UPDATE ${s}.agents SET ${hbSet} WHERE name = $1 AND state NOT IN ${DOWN}`,
     heartbeatRevive: `UPDATE ${s}.agents SET ${hbSet},
       state = 'active', state_reason = 'heartbeat resumed', state_changed_at = ${now}
       WHERE name = $1`,
     heartbeatInsert: `INSERT INTO ${s}.agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, heartbeats,
-        pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms)
-      SELECT $1, 'active', 'registered by first heartbeat', t, t, t, t, 1, $3::integer, $4::text, $5::text, $6::bigint, $7::float8, $8::float8, $9::float8
+        pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, activity)
+      SELECT $1, 'active', 'registered by first heartbeat', t, t, t, t, 1, $3::integer, $4::text, $5::text, $6::bigint, $7::float8, $8::float8, $9::float8, $10::json
       FROM (SELECT ${now} AS t) n
       ON CONFLICT (name) DO NOTHING`,
     register: `INSERT INTO ${s}.agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat,
