@@ -86,7 +86,7 @@ export class PgNotifyStore implements NotifyStore {
     const r = await this.core.query<SilenceRow>({
       text: `INSERT INTO ${this.s}.silences(pattern, reason, created_at, until, hold_restarts)
         SELECT $1, $3, t, t + $4::bigint, $5 FROM (SELECT ${this.core.now(2)} AS t) x RETURNING *`,
-      values: [n.pattern, pgText(n.reason ?? null), this.core.nowParam(), Math.trunc(n.untilMs), n.holdRestarts ?? false] });
+      values: [n.pattern, this.core.nowParam(), pgText(n.reason ?? null), Math.trunc(n.untilMs), n.holdRestarts ?? false] });
     return toSilence(r.rows[0]!);
   }
 
