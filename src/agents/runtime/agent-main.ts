@@ -6,11 +6,13 @@
  * is installed before anything else is loaded (the rest comes in by dynamic import), and the
  * channel is checked again after start-up, so a supervisor that dies while the agent is still
  * starting does not leave it running as an orphan.
- * Exit codes: 0 stopped, 1 failed (RETRY_ATTEMPTS spent) or supervisor gone, 2 bad config/database/module.
+ * Exit codes (src/process/exit-codes.ts): 0 stopped, 1 failed (RETRY_ATTEMPTS spent) or supervisor
+ * gone, 2 bad config/database/module, 3 internal error.
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BgAgentsError, isBgAgentsError } from "../../errors/index.js"; // no imports of its own: cheap
+import { BgAgentsError } from "../../errors/index.js"; // no imports of their own: cheap
+import { runMain } from "../../process/index.js";
 import type { AgentGraphModule } from "./run-agent.js";
 
 const GONE = "supervisor gone (IPC channel closed): exiting without touching the record";
@@ -74,10 +76,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bg-agents agent: ${isBgAgentsError(e) ? (e as Error).message : (e as Error)?.stack ?? String(e)}\n`);
-    process.exit(2);
-  },
-);
+await runMain(main, { label: "bg-agents agent" });
