@@ -35,10 +35,9 @@ export function withCommonOptions(cmd: Command, opts: { db?: boolean } = {}): Co
   return cmd.option("--json", "print machine-readable JSON instead of text");
 }
 
-/** Env (already holding .env) with the given flags on top; throws ConfigError naming the variable. */
+/** Env (already holding .env) with the given flags on top (a flag not given is undefined); throws ConfigError naming the variable. */
 export function cliConfig(overrides: ConfigOverrides = {}): Config {
-  const clean = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as ConfigOverrides;
-  return loadConfig(process.env, clean);
+  return loadConfig(process.env, overrides);
 }
 
 /** Opens the existing state database; a missing file is an error, not a new empty database. */
