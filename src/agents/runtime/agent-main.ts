@@ -3,9 +3,8 @@
  * its graph module (exports buildGraph). SIGTERM/SIGINT stop it cleanly (state `stopped`, exit 0).
  * When the supervisor's IPC channel closes (the supervisor died) it exits at once without
  * touching its record, so the next SystemInitializer sees and marks the leftover. That listener
- * is installed before anything else is loaded (the rest comes in by dynamic import), and the
- * channel is checked again after start-up, so a supervisor that dies while the agent is still
- * starting does not leave it running as an orphan.
+ * is installed before anything else is loaded (the rest comes in by dynamic import), so a
+ * supervisor that dies while the agent is still starting does not leave it running as an orphan.
  * Exit codes (src/process/exit-codes.ts): 0 stopped, 1 failed (RETRY_ATTEMPTS spent) or supervisor
  * gone, 2 bad config/database/module, 3 internal error.
  */
@@ -49,13 +48,6 @@ async function main(): Promise<number> {
     throw new BgAgentsError("AGENT_MODULE_INVALID", `${modulePath} does not export buildGraph(checkpointer?); every agent graph module must.`);
   }
   const store = await openStore(config);
-  if (supervised && !process.connected) {
-    // the supervisor died during start-up and the event was somehow missed: do not start working
-    log.warn(GONE);
-    await store.close();
-    await closeLogger(logger);
-    return 1;
-  }
   const controller = new AbortController();
   const stop = (why: string) => {
     if (controller.signal.aborted) return;
