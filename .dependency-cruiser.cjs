@@ -3,7 +3,8 @@
  * `npm run lint:cycles`). From the bottom up, each layer imports only from layers below it:
  *
  *   base         config, errors, clock, logging, locking, storage, tracing, views, process,
- *                version.ts, env-file.ts: no knowledge of agents, servers or commands
+ *                intelligence (pure detectors), docs (generated-block helpers), version.ts,
+ *                env-file.ts: no knowledge of agents, servers or commands
  *   supervision  the supervisor record, the instance lock, the restart rule (read by everyone)
  *   agents       the agent runtime and the agents' nodes; client (AgentClient) beside it
  *   diagnostics  db-check, doctor, raw state, logs (the one reader of the SQLite file besides storage)
@@ -17,7 +18,7 @@
  */
 const path = require("node:path");
 
-const BASE = "^src/(config|errors|clock|logging|locking|storage|tracing|views|process)/|^src/(version|env-file)[.]ts$";
+const BASE = "^src/(config|errors|clock|logging|locking|storage|tracing|views|process|intelligence|docs|types)/|^src/(version|env-file)[.]ts$";
 const ABOVE_BASE = "^src/(supervision|agents|client|diagnostics|http|supervisor|app|cli)/|^src/(main|index)[.]ts$";
 const SQLITE = "node_modules/(@types/)?better-sqlite3/|node_modules/@langchain/langgraph-checkpoint-sqlite/|^src/storage/sqlite/";
 
