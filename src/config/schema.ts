@@ -67,25 +67,25 @@ export interface Config {
   /** Required for state-changing HTTP routes when the server binds a non-loopback address. */
   apiToken: string | undefined;
   /** Supervisor: restarts allowed per agent within restartWindowMs before it is left `failed`. @defaultValue 5 */
-  restartBudget?: number;
+  restartBudget: number;
   /** @defaultValue 600 s */
-  restartWindowMs?: number;
+  restartWindowMs: number;
   /** Longest wait before a restart (backoff cap). @defaultValue 60 s */
-  restartBackoffMaxMs?: number;
+  restartBackoffMaxMs: number;
   /** PerformanceMonitorAgent thresholds. @defaultValue 100 ms, 1 %, 512 MB */
-  perfDbResponseMs?: number;
-  perfCpuPercent?: number;
-  perfRssMb?: number;
+  perfDbResponseMs: number;
+  perfCpuPercent: number;
+  perfRssMb: number;
   /** The key in healthchecks.io-style ping URLs `/ping/<key>/<name>`; required off loopback. */
   pingKey?: string;
   /** Uptime Kuma push tokens: `/api/push/<token>` heartbeats the agent the token names. @defaultValue none */
   pushTokens?: Record<string, string>;
   /** Pings (both styles) accepted per client address per minute. @defaultValue 120 */
-  pingRateLimit?: number;
+  pingRateLimit: number;
   /** How stale agents are found: the fixed STALE_THRESHOLD, or per agent from its own heartbeat rhythm (capped by it). @defaultValue "adaptive" */
-  detection?: DetectionMode;
+  detection: DetectionMode;
   /** Adaptive mode: the suspicion level (phi) that marks an agent stale. @defaultValue 8 */
-  phiThreshold?: number;
+  phiThreshold: number;
   /** How often the monitor sweeps for stale agents; unset = heartbeatIntervalMs. */
   checkIntervalMs?: number;
   /** Notification channel URLs (comma/newline separated); see src/notify/channel-url.ts. */

@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
+import { PortInUseError } from "../errors/index.js";
 import type { Logger } from "../logging/index.js";
 import type { StateStore } from "../storage/index.js";
 import type { ServerContext } from "./context.js";
@@ -85,7 +86,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     await app.listen({ host, port });
   } catch (e) {
     await app.close();
-    throw e;
+    throw (e as NodeJS.ErrnoException).code === "EADDRINUSE" ? new PortInUseError(host, port, e) : e;
   }
   perf.start();
   const addr = app.server.address();
