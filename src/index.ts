@@ -4,8 +4,8 @@
  */
 export { HeartbeatHealthAgent, type HeartbeatHealthAgentOptions } from "./agents/heartbeat/agent.js";
 export { runCycles, AgentFailedError, type CycleRunnerOptions } from "./agents/runtime/cycle-runner.js";
-export type { AgentContext } from "./agents/context.js";
-export { runAgent, type RunAgentOptions, type AgentGraphModule } from "./agents/runtime/run-agent.js";
+export { createAgentContext, type AgentContext, type AgentContextOptions } from "./agents/context.js";
+export { runAgent, AgentRunner, type RunAgentOptions, type AgentGraphModule, type GraphSource } from "./agents/runtime/run-agent.js";
 export { AgentClient, type AgentClientOptions } from "./client/index.js";
 export { LangSmithBridgeAgent, type LangSmithBridgeAgentOptions } from "./agents/bridge/agent.js";
 export { flushTraces, tracingSettings, describeTracing, TRACE_FLUSH_TIMEOUT_MS, type TracingSettings } from "./tracing/index.js";

@@ -3,6 +3,7 @@
  * When a graph runs without it (under the LangGraph CLI dev server), a default context is built
  * once per process from the environment (DATABASE_PATH etc.).
  */
+import { randomUUID } from "node:crypto";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../clock/index.js";
 import { loadConfig, type Config } from "../config/index.js";
@@ -23,6 +24,35 @@ export interface AgentContext {
   version: string;
 }
 
+/** What createAgentContext() needs; the rest has defaults. */
+export interface AgentContextOptions {
+  agentName: string;
+  config: Config;
+  store: StateStore;
+  logger: Logger;
+  /** @defaultValue systemClock */
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** @defaultValue a new random UUID (a new process run) */
+  sessionId?: string;
+  /** @defaultValue this package's VERSION */
+  version?: string;
+}
+
+/** The one place an AgentContext is built: runner, supervisor, LangGraph dev server and tests. */
+export function createAgentContext(o: AgentContextOptions): AgentContext {
+  return {
+    agentName: o.agentName,
+    config: o.config,
+    store: o.store,
+    clock: o.clock ?? systemClock,
+    logger: o.logger,
+    signal: o.signal,
+    sessionId: o.sessionId ?? randomUUID(),
+    version: o.version ?? VERSION,
+  };
+}
+
 export interface GraphContext {
   agent: AgentContext;
 }
@@ -40,15 +70,8 @@ export function defaultContext(agentName: string): Promise<AgentContext> {
       const logger = createLogger({ agentName: "langgraph-dev", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
       return { config, store, logger };
     })();
-    ctx = shared.then(({ config, store, logger }) => ({
-      agentName,
-      config,
-      store,
-      clock: systemClock,
-      logger: logger.child({ agent: agentName }),
-      sessionId: `pid-${process.pid}`,
-      version: VERSION,
-    }));
+    ctx = shared.then(({ config, store, logger }) =>
+      createAgentContext({ agentName, config, store, logger: logger.child({ agent: agentName }), sessionId: `pid-${process.pid}` }));
     defaults.set(agentName, ctx);
   }
   return ctx;

@@ -3,7 +3,7 @@
  * runtime), demo workers with `--demo`, and any extra `NAME=PATH` given on the command line.
  */
 import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageFile, packageGraph } from "../agents/runtime/graph-module.js";
 import { ValidationError } from "../errors/index.js";
 import { assertAgentName, SYSTEM_AGENTS } from "../storage/index.js";
 
@@ -16,23 +16,23 @@ export interface AgentSpec {
   env?: Record<string, string>;
 }
 
-/** The package root, from src/supervisor/ (tsx) or dist/src/supervisor/ (built). */
-const HERE = fileURLToPath(new URL(".", import.meta.url));
-const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-export const PACKAGE_ROOT = resolve(HERE, "..", "..");
-const at = (rel: string) => resolve(PACKAGE_ROOT, rel + EXT);
-
-export const AGENT_MAIN = at("src/agents/runtime/agent-main");
-export const DEMO_WORKER = at("src/supervisor/demo-worker");
+export const AGENT_MAIN = packageFile("src/agents/runtime/agent-main");
+export const DEMO_WORKER = packageFile("src/supervisor/demo-worker");
+/** Preloaded into every agent process: exits it when the supervisor's IPC channel closes. */
+export const LIFELINE = packageFile("src/supervisor/lifeline");
 
 export const MONITOR_NAME = SYSTEM_AGENTS.monitor;
 export const INITIALIZER_NAME = SYSTEM_AGENTS.initializer;
 
+/** The SystemInitializer's graph: run once by the supervisor in its own process, before the agents. */
+export const INITIALIZER_GRAPH = packageGraph("system-initializer");
+
+/** The system agents, one line each: a new agent is its state, nodes, graph module and a line here. */
 export function systemAgents(): AgentSpec[] {
   return [
-    { name: MONITOR_NAME, kind: "graph", module: at("graphs/heartbeat-health") },
-    { name: SYSTEM_AGENTS.performance, kind: "graph", module: at("graphs/performance-monitor") },
-    { name: SYSTEM_AGENTS.bridge, kind: "graph", module: at("graphs/langsmith-bridge") },
+    { name: MONITOR_NAME, kind: "graph", module: packageGraph("heartbeat-health") },
+    { name: SYSTEM_AGENTS.performance, kind: "graph", module: packageGraph("performance-monitor") },
+    { name: SYSTEM_AGENTS.bridge, kind: "graph", module: packageGraph("langsmith-bridge") },
   ];
 }
 

@@ -1,11 +1,12 @@
 /**
- * One agent process: spawned with an IPC channel (so it exits when the supervisor dies), its
- * stdout/stderr passed through, TypeScript entries run through tsx.
+ * One agent process: spawned with an IPC channel and the lifeline preloaded (so it exits when the
+ * supervisor dies, see lifeline.ts), its stdout/stderr passed through, TypeScript run through tsx.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Config } from "../config/index.js";
-import { AGENT_MAIN, type AgentSpec } from "./agent-specs.js";
+import { AGENT_MAIN, LIFELINE, type AgentSpec } from "./agent-specs.js";
 
 export interface AgentChild {
   spec: AgentSpec;
@@ -23,15 +24,19 @@ export interface AgentChild {
 }
 
 let tsxLoader: string | undefined;
-function loaderArgs(entry: string): string[] {
-  if (!entry.endsWith(".ts")) return [];
-  tsxLoader ??= import.meta.resolve("tsx");
-  return ["--import", tsxLoader];
+/** `--import` flags: tsx when anything loaded is TypeScript, then the lifeline, before the entry. */
+function preloadArgs(entry: string): string[] {
+  const args: string[] = [];
+  if (entry.endsWith(".ts") || LIFELINE.endsWith(".ts")) {
+    tsxLoader ??= import.meta.resolve("tsx");
+    args.push("--import", tsxLoader);
+  }
+  return [...args, "--import", pathToFileURL(LIFELINE).href];
 }
 
 export function spawnAgent(spec: AgentSpec, config: Config, now: number): AgentChild {
   const entry = spec.kind === "graph" ? AGENT_MAIN : spec.module;
-  const proc = spawn(process.execPath, [...loaderArgs(entry), entry], {
+  const proc = spawn(process.execPath, [...preloadArgs(entry), entry], {
     env: {
       ...process.env,
       ...spec.env,

@@ -15,8 +15,7 @@
  * restart below the budget in any window (defaults: a failure every 150-225 s, at most 4 restarts
  * in 600 s of the 5 allowed), so the demo runs indefinitely and never ends `failed`.
  *
- * The IPC channel to the supervisor is the worker's lifeline: it exits when the channel closes,
- * also when the supervisor dies while the worker is still starting up.
+ * Like every agent process it exits when the supervisor dies: spawnAgent preloads the lifeline.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -82,13 +81,6 @@ async function recentRestarts(store: StateStore, name: string, config: Config, n
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  // the lifeline first, before any await: a supervisor that dies during our start-up must not leave us running
-  const supervised = typeof process.send === "function";
-  if (supervised) {
-    process.once("disconnect", () => process.exit(1));
-    if (!process.connected) process.exit(1);
-  }
-
   const config = loadConfig();
   const name = config.agentName;
   const failure = parseDemoFailure(process.env.DEMO_FAILURE);
@@ -134,7 +126,7 @@ async function main(): Promise<void> {
       process.off("SIGINT", onTerm);
       say(`${name} (pid ${process.pid}): demo hang after ${((Date.now() - startedAt) / 1000).toFixed(1)}s: ` +
         `work loop stuck, no more heartbeats, process still alive`);
-      // stuck on something that never answers; the timer keeps the process (and its IPC lifeline) alive
+      // stuck on something that never answers; the timer keeps the process alive
       await new Promise<never>(() => setInterval(() => undefined, 3_600_000));
     }
     try {

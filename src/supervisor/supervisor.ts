@@ -7,17 +7,16 @@
  * The supervisor process itself heartbeats as SystemInitializer from its tick loop.
  */
 import { hostname } from "node:os";
-import { randomUUID } from "node:crypto";
-import { buildGraph as buildInitializer } from "../../graphs/system-initializer.js";
-import type { AgentContext } from "../agents/context.js";
+import { createAgentContext, type AgentContext } from "../agents/context.js";
+import type { RunnableGraph } from "../agents/runtime/cycle-runner.js";
+import { loadGraphModule } from "../agents/runtime/graph-module.js";
 import { sendHeartbeat } from "../agents/runtime/lifecycle.js";
 import { invokeConfig } from "../agents/runtime/invoke-config.js";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
-import { VERSION } from "../version.js";
-import { INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
+import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
 import { killOrphans, type SupervisorRecord } from "./leftovers.js";
 import { assessFleet, COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
@@ -73,10 +72,7 @@ export class Supervisor {
       maxMs: c.restartBackoffMaxMs ?? 60_000,
       stableAfterMs: Math.max(10 * c.heartbeatIntervalMs, 2 * c.staleThresholdMs),
     });
-    this.ctx = {
-      agentName: INITIALIZER_NAME, config: c, store: o.store, clock: this.clock, logger: o.logger,
-      signal: this.controller.signal, sessionId: randomUUID(), version: VERSION,
-    };
+    this.ctx = createAgentContext({ agentName: INITIALIZER_NAME, config: c, store: o.store, clock: this.clock, logger: o.logger, signal: this.controller.signal });
   }
 
   get tickMs(): number {
@@ -87,10 +83,10 @@ export class Supervisor {
   async start(): Promise<void> {
     await this.killOrphans();
     await this.saveRecord(); // what it runs, before anything else: restart requests are accepted only for these
-    const graph = buildInitializer();
+    const graph = (await loadGraphModule(INITIALIZER_GRAPH)).buildGraph() as RunnableGraph;
     await graph.invoke(
       { agents: [...this.specs.keys()], maxCycles: 1, sessionId: this.ctx.sessionId },
-      invokeConfig({ ctx: this.ctx, threadId: `initializer:${this.ctx.sessionId}` }) as never,
+      invokeConfig({ ctx: this.ctx, threadId: `initializer:${this.ctx.sessionId}` }),
     );
     for (const spec of this.specs.values()) this.startAgent(spec, "starting");
     this.loop = this.run();

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildGraph } from "../../graphs/heartbeat-health.js";
-import type { AgentContext } from "../../src/agents/context.js";
+import { createAgentContext, type AgentContext } from "../../src/agents/context.js";
 import { invokeConfig } from "../../src/agents/runtime/invoke-config.js";
 import { loadConfig } from "../../src/config/index.js";
 import type { SharedState } from "../../src/storage/sqlite/index.js";
@@ -29,15 +29,14 @@ beforeEach(async () => {
   store = await openTestStore({ clock });
   const captured = captureLogger(SELF);
   entries = captured.entries;
-  ctx = {
+  ctx = createAgentContext({
     agentName: SELF,
     config: loadConfig({ HEARTBEAT_INTERVAL: "30", STALE_THRESHOLD: "120" }),
     store,
     clock,
     logger: captured.logger,
     sessionId: "session-1",
-    version: "test",
-  };
+  });
   graph = buildGraph(store.createCheckpointer());
 });
 

@@ -4,7 +4,7 @@
  * HeartbeatHealthAgent class (start/stop → stopped, checkAgentHealth, updateAgentStates, isAgentStale).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AgentContext } from "../../src/agents/context.js";
+import { createAgentContext, type AgentContext } from "../../src/agents/context.js";
 import { HeartbeatHealthAgent } from "../../src/agents/heartbeat/agent.js";
 import { AgentFailedError, runCycles, type RunnableGraph } from "../../src/agents/runtime/cycle-runner.js";
 import { loadConfig } from "../../src/config/index.js";
@@ -25,7 +25,7 @@ beforeEach(async () => {
   clock = new ManualClock(T0);
   store = await openTestStore({ clock });
   controller = new AbortController();
-  ctx = {
+  ctx = createAgentContext({
     agentName: NAME,
     config: loadConfig({ HEARTBEAT_INTERVAL: "30", STALE_THRESHOLD: "120", RETRY_ATTEMPTS: "3", BACKOFF_FACTOR: "2" }),
     store,
@@ -33,8 +33,7 @@ beforeEach(async () => {
     logger: captureLogger(NAME).logger,
     signal: controller.signal,
     sessionId: "s",
-    version: "test",
-  };
+  });
   await store.registerAgent(NAME);
   await store.updateAgentState(NAME, "active");
 });

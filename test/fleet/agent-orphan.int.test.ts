@@ -2,15 +2,20 @@
  * An agent process whose supervisor dies must exit by itself, also when the supervisor dies while
  * the agent is still starting (loading modules, opening the database): a stand-in supervisor
  * (fixtures/orphan-parent.ts) starts agent-main through the supervisor's own spawnAgent (IPC
- * channel + env) and then exits or is SIGKILLed at once, a little later, or once the agent is active.
+ * channel + env) and then exits or is SIGKILLed at once, a little later, or once the agent is active;
+ * the same for a user's `--script` program, which gets the lifeline from spawnAgent too.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedState } from "../../src/storage/sqlite/index.js";
-import { killChildren, spawnTs, type Child } from "../helpers/processes.js";
+import { killChildren, REPO_ROOT, spawnTs, type Child } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
 import { fleetEnv, pidAlive } from "./fleet-helpers.js";
+
+/** A user's program reporting through AgentClient, with no lifeline code of its own. */
+const SCRIPT = join(REPO_ROOT, "test/fixtures/fleet-client.ts");
 
 /** How long an orphaned agent may take to notice (it has to finish booting node + tsx first). */
 const EXIT_WITHIN_MS = 10_000;
@@ -76,6 +81,26 @@ describe("an agent whose supervisor dies", () => {
       await expectExitsBySelf(pid, parent, since);
     }, 60_000);
   }
+
+  // a user's --script program has no lifeline code of its own: spawnAgent preloads it
+  it("a --script program exits by itself when the supervisor is SIGKILLed while it starts", async () => {
+    const { parent } = startParent({ AGENT_SCRIPT: SCRIPT, CLIENT_NAME: "users-script", DIE_HOW: "kill" });
+    const pid = await agentPid(parent);
+    await parent.exited;
+    const since = Date.now();
+    expect(running(pid), "the script was still starting when its supervisor died").toBe(true);
+    await expectExitsBySelf(pid, parent, since);
+  }, 60_000);
+
+  it("a --script program exits by itself when the supervisor is SIGKILLed while it works", async () => {
+    const { parent } = startParent({ AGENT_SCRIPT: SCRIPT, CLIENT_NAME: "users-script", DIE_AFTER_MS: "600000" });
+    const pid = await agentPid(parent);
+    // the script's stdout is its parent's: it says when it is registered and heartbeating
+    await parent.waitForLine(new RegExp(`ready ${pid}`), 30_000);
+    parent.kill("SIGKILL");
+    await parent.exited;
+    await expectExitsBySelf(pid, parent, Date.now());
+  }, 60_000);
 
   it("exits by itself when the supervisor is SIGKILLed after the agent is active, leaving its record alone", async () => {
     const { parent, db } = startParent({ DIE_AFTER_MS: "600000" });

@@ -1,21 +1,14 @@
 /**
  * The demo worker (src/supervisor/demo-worker.ts): its failure schedule, simulated for a day
  * against the supervisor's real RestartPolicy, never spends the restart budget and still shows a
- * hang and a crash within about a minute at HEARTBEAT_INTERVAL=2 STALE_THRESHOLD=8; and as a real
- * process it exits when its supervisor's IPC channel closes, also during start-up.
+ * hang and a crash within about a minute at HEARTBEAT_INTERVAL=2 STALE_THRESHOLD=8. That it exits
+ * when its supervisor's IPC channel closes is the lifeline's test (lifeline.int.test.ts).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
-import { SharedState } from "../../src/storage/sqlite/index.js";
-import { DEMO_WORKER, demoAgents } from "../../src/supervisor/agent-specs.js";
+import { demoAgents } from "../../src/supervisor/agent-specs.js";
 import { minFailureSpacingMs, parseDemoFailure, planFailure, type DemoFailure } from "../../src/supervisor/demo-worker.js";
 import { RestartPolicy } from "../../src/supervisor/restart-policy.js";
-import { REPO_ROOT } from "../helpers/processes.js";
-import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
-import { waitFor } from "../helpers/wait.js";
 import { mulberry32 } from "../helpers/random.js";
 
 
@@ -120,62 +113,4 @@ describe("demo worker failure schedule", () => {
     expect(demoAgents().map((a) => parseDemoFailure(a.env?.DEMO_FAILURE) ?? "none")).toEqual(["none", "hang", "crash"]);
     expect(() => parseDemoFailure("8-25")).toThrow(/DEMO_FAILURE/);
   });
-});
-
-describe("demo worker process: the IPC lifeline", () => {
-  const TSX_LOADER = pathToFileURL(resolve(REPO_ROOT, "node_modules/tsx/dist/loader.mjs")).href;
-  const procs: ChildProcess[] = [];
-
-  afterEach(async () => {
-    for (const p of procs.splice(0)) {
-      if (p.exitCode === null && p.signalCode === null) {
-        p.kill("SIGKILL");
-        await new Promise((r) => p.once("exit", r));
-      }
-    }
-    removeTempDirs();
-  });
-
-  function startWorker(dir: string, name: string) {
-    const proc = spawn(process.execPath, ["--import", TSX_LOADER, DEMO_WORKER], {
-      env: {
-        ...process.env, NODE_OPTIONS: "", AGENT_NAME: name, DATABASE_PATH: join(dir, "state.db"), LOG_DIR: join(dir, "logs"),
-        HEARTBEAT_INTERVAL: "0.2", STALE_THRESHOLD: "1", DEMO_FAILURE: "none",
-      },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-    });
-    procs.push(proc);
-    let stderr = "";
-    proc.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    proc.stdout!.resume();
-    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => proc.once("exit", (code, signal) => r({ code, signal })));
-    return { proc, exited, stderr: () => stderr };
-  }
-
-  it("exits when its supervisor is gone before it has finished starting up", async () => {
-    const dir = makeTempDir("bga-demo-");
-    const w = startWorker(dir, "DemoWorker-orphan");
-    w.proc.disconnect(); // the supervisor died while the worker was still loading
-    const exit = await Promise.race([w.exited, new Promise((r) => setTimeout(() => r("still running"), 20_000))]);
-    expect(exit, w.stderr()).toEqual({ code: 1, signal: null });
-  }, 30_000);
-
-  it("exits when its supervisor goes away while it works", async () => {
-    const dir = makeTempDir("bga-demo-");
-    const w = startWorker(dir, "DemoWorker-working");
-    const store = await waitFor(async () => {
-      const s = await SharedState.open({ path: join(dir, "state.db"), lockTimeoutMs: 10_000 });
-      const a = await s.getAgent("DemoWorker-working");
-      if (a?.state === "active" && a.heartbeats >= 2) return s;
-      await s.close();
-      return undefined;
-    }, { timeoutMs: 20_000, intervalMs: 100, message: () => `worker active; stderr: ${w.stderr()}` });
-    try {
-      w.proc.disconnect();
-      const exit = await Promise.race([w.exited, new Promise((r) => setTimeout(() => r("still running"), 10_000))]);
-      expect(exit).toEqual({ code: 1, signal: null });
-    } finally {
-      await store.close();
-    }
-  }, 40_000);
 });

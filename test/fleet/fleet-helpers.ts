@@ -43,11 +43,23 @@ export function fleetEnv(dir: string, extra: Record<string, string> = {}): Recor
   };
 }
 
-/** Starts a supervisor (`bg-agents start ...args`) in `dir` (a new temp dir by default). */
-export async function startFleet(opts: { dir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<Fleet> {
+export interface StartFleetOptions {
+  /** @defaultValue a new temp dir */
+  dir?: string;
+  env?: Record<string, string>;
+  /** Arguments after `bg-agents start`. */
+  args?: string[];
+  /** A TypeScript file that runs the supervisor instead of `bg-agents start` (e.g. with extra agent specs). */
+  entry?: string;
+}
+
+/** Starts a supervisor (`bg-agents start ...args`, or `entry`) in `dir`. */
+export async function startFleet(opts: StartFleetOptions = {}): Promise<Fleet> {
   const dir = opts.dir ?? makeTempDir("bga-fleet-");
   const env = fleetEnv(dir, opts.env);
-  const supervisor = spawnTs("src/cli/main.ts", { args: ["start", ...(opts.args ?? [])], env, cwd: dir });
+  const supervisor = opts.entry
+    ? spawnTs(opts.entry, { env, cwd: dir })
+    : spawnTs("src/cli/main.ts", { args: ["start", ...(opts.args ?? [])], env, cwd: dir });
   // the supervisor creates the database: open our own connection once it exists
   const store = await waitFor(async () => {
     if (!supervisor.running) throw new Error(`supervisor exited early: ${supervisor.stderr.slice(-3000)}`);

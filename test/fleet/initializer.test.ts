@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildGraph } from "../../graphs/system-initializer.js";
-import type { AgentContext } from "../../src/agents/context.js";
+import { createAgentContext } from "../../src/agents/context.js";
 import { invokeConfig } from "../../src/agents/runtime/invoke-config.js";
 import { AgentClient } from "../../src/client/index.js";
 import { loadConfig } from "../../src/config/index.js";
@@ -30,7 +30,7 @@ describe("SystemInitializer", () => {
     await store.updateHeartbeat("Elsewhere", { pid: deadPid, host: "another-host" });
     const { logger, entries } = captureLogger("SystemInitializer");
     const config = loadConfig({ DATABASE_PATH: store.path, API_TOKEN: "0123456789abcdef-secret" });
-    const ctx: AgentContext = { agentName: "SystemInitializer", config, store, clock: store.clock, logger, sessionId: "s", version: "9.9.9" };
+    const ctx = createAgentContext({ agentName: "SystemInitializer", config, store, clock: store.clock, logger, sessionId: "s", version: "9.9.9" });
     await buildGraph().invoke({ agents: ["A1", "A2", "StillHere"] }, invokeConfig({ ctx, threadId: "init" }) as never);
 
     const gone = (await store.getAgent("Gone"))!;

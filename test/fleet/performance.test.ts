@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { buildGraph } from "../../graphs/performance-monitor.js";
-import type { AgentContext } from "../../src/agents/context.js";
+import { createAgentContext } from "../../src/agents/context.js";
 import { evaluateSamples } from "../../src/agents/performance/evaluate.js";
 import { percentile } from "../../src/agents/performance/sample.js";
 import { invokeConfig } from "../../src/agents/runtime/invoke-config.js";
@@ -32,7 +32,7 @@ describe("PerformanceMonitorAgent graph", () => {
     const { logger, entries } = captureLogger("PerformanceMonitorAgent");
     // RSS limit 1 MB: every agent with an RSS crosses it
     const config = loadConfig({ HEARTBEAT_INTERVAL: "30", STALE_THRESHOLD: "120", PERF_RSS_MB: "1", DATABASE_PATH: store.path });
-    const ctx: AgentContext = { agentName: "PerformanceMonitorAgent", config, store, clock, logger, sessionId: "s1", version: "test" };
+    const ctx = createAgentContext({ agentName: "PerformanceMonitorAgent", config, store, clock, logger, sessionId: "s1", version: "test" });
     await store.updateHeartbeat("worker", { pid: 1, rssBytes: 50e6, cpuPercent: 0.1, writeLatencyMs: 2 });
     const graph = buildGraph(store.createCheckpointer());
     const cfg = invokeConfig({ ctx, threadId: "agent:PerformanceMonitorAgent" });

@@ -2,17 +2,12 @@
  * HeartbeatHealthAgent: the seed's API around the heartbeat graph.
  * `start()` runs the monitor until `stop()`; the other methods run one step on demand.
  */
-import { randomUUID } from "node:crypto";
-import { buildGraph } from "../../../graphs/heartbeat-health.js";
 import { systemClock, type Clock } from "../../clock/index.js";
 import type { Config } from "../../config/index.js";
-import { createLogger, type Logger } from "../../logging/index.js";
+import type { Logger } from "../../logging/index.js";
 import type { StaleAgent, StateStore } from "../../storage/index.js";
-import { flushTraces } from "../../tracing/index.js";
-import { VERSION } from "../../version.js";
-import type { AgentContext } from "../context.js";
-import { runCycles, type RunnableGraph } from "../runtime/cycle-runner.js";
-import { agentThreadId } from "../runtime/run-agent.js";
+import { packageGraph, type GraphSource } from "../runtime/graph-module.js";
+import { AgentRunner, agentThreadId } from "../runtime/run-agent.js";
 import { HEARTBEAT_AGENT, isStale } from "./nodes.js";
 
 export interface HeartbeatHealthAgentOptions {
@@ -20,6 +15,8 @@ export interface HeartbeatHealthAgentOptions {
   store: StateStore;
   clock?: Clock;
   logger?: Logger;
+  /** The graph to run. @defaultValue graphs/heartbeat-health of this package */
+  graphModule?: GraphSource;
 }
 
 export class HeartbeatHealthAgent {
@@ -27,9 +24,7 @@ export class HeartbeatHealthAgent {
   private readonly config: Config;
   private readonly store: StateStore;
   private readonly clock: Clock;
-  private readonly logger: Logger;
-  private controller: AbortController | undefined;
-  private running: Promise<void> | undefined;
+  private readonly runner: AgentRunner;
   private lastCycle = 0;
 
   constructor(opts: HeartbeatHealthAgentOptions) {
@@ -37,7 +32,15 @@ export class HeartbeatHealthAgent {
     this.store = opts.store;
     this.clock = opts.clock ?? systemClock;
     this.name = opts.config.agentName || HEARTBEAT_AGENT;
-    this.logger = opts.logger ?? createLogger({ agentName: this.name, level: opts.config.logLevel, console: false });
+    this.runner = new AgentRunner({
+      name: this.name,
+      graphModule: opts.graphModule ?? packageGraph("heartbeat-health"),
+      config: opts.config,
+      store: opts.store,
+      clock: this.clock,
+      logger: opts.logger,
+      onCycle: (v) => (this.lastCycle = (v as { cycle: number }).cycle),
+    });
   }
 
   /** The thread the monitor's checkpoints live on: fixed, and the same under the supervisor, so a restart resumes. */
@@ -52,35 +55,12 @@ export class HeartbeatHealthAgent {
 
   /** Starts the heartbeat monitoring loop; resolves after stop(), rejects if the agent fails. */
   start(): Promise<void> {
-    if (this.running) return this.running;
-    this.controller = new AbortController();
-    const ctx: AgentContext = {
-      agentName: this.name,
-      config: this.config,
-      store: this.store,
-      clock: this.clock,
-      logger: this.logger,
-      signal: this.controller.signal,
-      sessionId: randomUUID(),
-      version: VERSION,
-    };
-    const graph = buildGraph(this.store.createCheckpointer()) as unknown as RunnableGraph;
-    this.running = runCycles({
-      ctx,
-      graph,
-      threadId: this.threadId,
-      onCycle: (v) => (this.lastCycle = (v as { cycle: number }).cycle),
-    }).then(async () => {
-      await this.store.updateAgentState(this.name, "stopped", "shutdown requested");
-      this.logger.info("monitor stopped", { module: "heartbeat", cycle: this.lastCycle });
-    }).finally(() => flushTraces()); // pending LangSmith traces, at most TRACE_FLUSH_TIMEOUT_MS
-    return this.running;
+    return this.runner.start();
   }
 
   /** Stops after the current cycle (a wait ends at once) and marks the agent stopped. */
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.runner.stop();
   }
 
   /** Checks the health of all registered agents: the live ones whose heartbeat is too old. */

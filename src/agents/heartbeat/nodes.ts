@@ -5,8 +5,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { SYSTEM_AGENTS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
-import { processHeartbeatInfo } from "../process-info.js";
-import { sendHeartbeat } from "../runtime/lifecycle.js";
+import { hasCycleBudget, registerSelf, sendHeartbeat, waitForNextCycle } from "../runtime/lifecycle.js";
 import { STALE_SAMPLE, type HeartbeatStateType, type HeartbeatUpdate } from "./state.js";
 
 export const HEARTBEAT_AGENT = SYSTEM_AGENTS.monitor;
@@ -20,15 +19,7 @@ export function isStale(lastHeartbeat: number, now: number, thresholdMs: number)
 
 /** Registers the agent on a new process run (initializing → active); starts this invocation's budget. */
 export async function initAgent(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
-  const c = await ctx(config);
-  const session = state.sessionId || c.sessionId;
-  const self = await c.store.getAgent(c.agentName);
-  if (state.registeredSession !== session || !self || self.state !== "active") {
-    await c.store.registerAgent(c.agentName, { ...processHeartbeatInfo(c.version), reason: "monitor starting" });
-    await c.store.updateAgentState(c.agentName, "active", "startup complete");
-    c.logger.info("monitor active", { module: "heartbeat", cycle: state.cycle, session });
-  }
-  return { runStartCycle: state.cycle, registeredSession: session, sessionId: session };
+  return registerSelf(await ctx(config), state, "monitor starting");
 }
 
 /** Counts the cycle and writes the monitor's own heartbeat. */
@@ -77,14 +68,11 @@ export async function logChanges(state: HeartbeatStateType, config?: LangGraphRu
 
 /** Sleeps until HEARTBEAT_INTERVAL after the cycle began; wakes at once on shutdown. */
 export async function waitInterval(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
-  const c = await ctx(config);
-  const remaining = state.cycleStartedAt + c.config.heartbeatIntervalMs - c.clock.now();
-  await c.clock.sleep(Math.min(remaining, c.config.heartbeatIntervalMs), c.signal);
+  await waitForNextCycle(await ctx(config), state.cycleStartedAt);
   return {};
 }
 
 /** Next cycle, or end this invocation: its cycle budget is spent, or shutdown was asked for. */
 export async function routeAfterWait(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<"loop" | "__end__"> {
-  const c = await ctx(config);
-  return !c.signal?.aborted && state.cycle - state.runStartCycle < state.maxCycles ? "loop" : "__end__";
+  return hasCycleBudget(await ctx(config), state) ? "loop" : "__end__";
 }

@@ -1,59 +1,25 @@
 /**
  * Process entry of one supervised agent: `AGENT_NAME` names it, `BG_AGENT_MODULE` is the path of
- * its graph module (exports buildGraph). SIGTERM/SIGINT stop it cleanly (state `stopped`, exit 0).
- * When the supervisor's IPC channel closes (the supervisor died) it exits at once without
- * touching its record, so the next SystemInitializer sees and marks the leftover. That listener
- * is installed before anything else is loaded (the rest comes in by dynamic import), and the
- * channel is checked again after start-up, so a supervisor that dies while the agent is still
- * starting does not leave it running as an orphan.
- * Exit codes: 0 stopped, 1 failed (RETRY_ATTEMPTS spent) or supervisor gone, 2 bad config/database/module.
+ * its graph module (exports buildGraph), run by the agent runner. SIGTERM/SIGINT stop it cleanly
+ * (state `stopped`, exit 0). That it exits when the supervisor dies is the lifeline's job, which
+ * spawnAgent preloads into every child (src/supervisor/lifeline.ts).
+ * Exit codes: 0 stopped, 1 failed (RETRY_ATTEMPTS spent), 2 bad config/database/module.
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { BgAgentsError, isBgAgentsError } from "../../errors/index.js"; // no imports of its own: cheap
-import type { AgentGraphModule } from "./run-agent.js";
-
-const GONE = "supervisor gone (IPC channel closed): exiting without touching the record";
-/** Started with an IPC channel (by the supervisor): process.send stays defined after the channel closes. */
-const supervised = typeof process.send === "function";
-/** Where the disconnect is reported: stderr until the logger exists. */
-let warn: (msg: string) => void = (msg) => process.stderr.write(`bg-agents agent: ${msg}\n`);
-
-process.once("disconnect", () => {
-  warn(GONE);
-  process.exit(1);
-});
-if (supervised && !process.connected) {
-  // the channel closed before the listener was in place (during node/loader start-up)
-  warn(GONE);
-  process.exit(1);
-}
+import { loadConfig } from "../../config/index.js";
+import { BgAgentsError, isBgAgentsError } from "../../errors/index.js";
+import { closeLogger, createLogger } from "../../logging/index.js";
+import { openStore } from "../../storage/index.js";
+import { loadGraphModule } from "./graph-module.js";
+import { runAgent } from "./run-agent.js";
 
 async function main(): Promise<number> {
-  const [{ loadConfig }, { closeLogger, createLogger }, { openStore }, { runAgent }] = await Promise.all([
-    import("../../config/index.js"),
-    import("../../logging/index.js"),
-    import("../../storage/index.js"),
-    import("./run-agent.js"),
-  ]);
   const config = loadConfig();
   const modulePath = process.env.BG_AGENT_MODULE;
   if (!modulePath) throw new BgAgentsError("AGENT_MODULE_MISSING", "BG_AGENT_MODULE is not set: it must name the agent's graph module (e.g. graphs/heartbeat-health.ts).");
   const logger = createLogger({ agentName: config.agentName, level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const log = logger.child({ module: "agent-main" });
-  warn = (msg) => log.warn(msg);
-  const graphModule = (await import(pathToFileURL(resolve(modulePath)).href)) as Partial<AgentGraphModule>;
-  if (typeof graphModule.buildGraph !== "function") {
-    throw new BgAgentsError("AGENT_MODULE_INVALID", `${modulePath} does not export buildGraph(checkpointer?); every agent graph module must.`);
-  }
+  const graphModule = await loadGraphModule(modulePath);
   const store = await openStore(config);
-  if (supervised && !process.connected) {
-    // the supervisor died during start-up and the event was somehow missed: do not start working
-    log.warn(GONE);
-    await store.close();
-    await closeLogger(logger);
-    return 1;
-  }
   const controller = new AbortController();
   const stop = (why: string) => {
     if (controller.signal.aborted) return;
@@ -64,7 +30,7 @@ async function main(): Promise<number> {
   process.once("SIGINT", () => stop("SIGINT received"));
   let code = 0;
   try {
-    await runAgent({ name: config.agentName, graphModule: graphModule as AgentGraphModule, config, store, logger, signal: controller.signal });
+    await runAgent({ name: config.agentName, graphModule, config, store, logger, signal: controller.signal });
   } catch (e) {
     log.error((e as Error).message);
     code = 1;

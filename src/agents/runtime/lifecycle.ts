@@ -34,10 +34,14 @@ export async function registerSelf(c: AgentContext, state: CycleFields, reason =
   return { runStartCycle: state.cycle, registeredSession: session, sessionId: session };
 }
 
-/** Sleeps what is left of HEARTBEAT_INTERVAL since the cycle started; returns at once on shutdown. */
+/**
+ * Sleeps what is left of HEARTBEAT_INTERVAL since the cycle started (never longer than one
+ * interval, also when the clock went back); returns at once on shutdown.
+ */
 export async function waitForNextCycle(c: AgentContext, cycleStartedAt: number): Promise<void> {
-  const remaining = Math.max(0, c.config.heartbeatIntervalMs - (c.clock.now() - (cycleStartedAt || c.clock.now())));
-  await c.clock.sleep(remaining, c.signal);
+  const interval = c.config.heartbeatIntervalMs;
+  const elapsed = c.clock.now() - (cycleStartedAt || c.clock.now());
+  await c.clock.sleep(Math.min(interval, Math.max(0, interval - elapsed)), c.signal);
 }
 
 /** Another cycle in this invocation, unless the budget is spent or shutdown was asked for. */
