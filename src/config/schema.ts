@@ -100,6 +100,8 @@ export interface Config {
   notifyFlapWindowMs: number;
   /** This many changes within NOTIFY_FLAP_WINDOW make an agent flapping. @defaultValue 4 */
   notifyFlapCount: number;
+  /** A live agent whose heartbeat is older than this is shown `late` (amber), before it is stale. @defaultValue min(2 × HEARTBEAT_INTERVAL, halfway to STALE_THRESHOLD) */
+  lateAfterMs: number;
   /** The dashboard address put in messages. @defaultValue http://DASHBOARD_HOST:DASHBOARD_PORT/ */
   dashboardUrl?: string;
 }
@@ -195,4 +197,6 @@ export const VARIABLES: VariableSpec[] = [
     description: "Changes within NOTIFY_FLAP_WINDOW that make an agent flapping", schema: z.coerce.number().int("expected a whole number").min(2).max(100) },
   { env: "DASHBOARD_URL", key: "dashboardUrl", default: undefined, allowed: "an http(s) URL",
     description: "The dashboard's address as people reach it, put in notifications (default: http://DASHBOARD_HOST:DASHBOARD_PORT/)", schema: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }) },
+  { env: "LATE_AFTER", key: "lateAfterMs", default: undefined, allowed: "seconds > 0, less than STALE_THRESHOLD",
+    description: "A live agent whose last heartbeat is older than this is shown `late` (amber; `events=late` notifies) before it turns stale at STALE_THRESHOLD. Unset: 2 × HEARTBEAT_INTERVAL, at most halfway to STALE_THRESHOLD", schema: seconds, toConfig: ms as never },
 ];
