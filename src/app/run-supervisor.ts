@@ -15,6 +15,7 @@ import { InstanceLock } from "../supervision/index.js";
 import { MONITOR_NAME } from "../supervisor/agent-specs.js";
 import { demoAgents, systemAgents, Supervisor, type AgentSpec } from "../supervisor/index.js";
 import { describeTracing, tracingSettings } from "../tracing/index.js";
+import { channelsFromConfig } from "../notify/index.js";
 import { onStopSignals } from "./signals.js";
 
 export interface RunSupervisorOptions {
@@ -32,6 +33,7 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
   const withDashboard = opts.dashboard ?? true;
   const config = loadConfig(process.env, opts.overrides);
   // refused before the lock, the database and any agent: nothing to clean up
+  const channels = channelsFromConfig(config);
   if (withDashboard) {
     assertSafeBind(config.dashboardHost, config.apiToken);
     assertPingKeyBind(config.dashboardHost, config.pingKey);
@@ -51,6 +53,7 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
       stopping ??= sup.stop(`${signal} received`);
     });
     log.info(describeTracing(tracingSettings()));
+    log.info(channels.length ? `notifications to ${channels.map((c) => c.id).join(", ")} (sent by ${MONITOR_NAME})` : "notifications off (NOTIFY_URLS is not set)");
     log.info(`supervising ${agents.map((a) => a.name).join(", ")} on ${(await store.storageInfo()).location} ` +
       `(heartbeat ${config.heartbeatIntervalMs / 1000}s, stale after ${config.staleThresholdMs / 1000}s)`);
     await sup.start();

@@ -7,12 +7,14 @@ import { loadConfig } from "../../config/index.js";
 import { loadDotEnv } from "../../env-file.js";
 import { closeLogger, createLogger } from "../../logging/index.js";
 import { runMain } from "../../process/index.js";
-import { openStore, type StateStore } from "../../storage/index.js";
+import { channelsFromConfig } from "../../notify/index.js";
+import { openStore } from "../../storage/index.js";
 import { describeTracing, tracingSettings } from "../../tracing/index.js";
 
 async function main(): Promise<number> {
   loadDotEnv();
   const config = loadConfig();
+  channelsFromConfig(config); // a bad NOTIFY_URLS entry stops start-up here, naming it
   const logger = createLogger({ agentName: config.agentName, level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const store = await openStore(config);
   const agent = new HeartbeatHealthAgent({ config, store, logger });
