@@ -34,3 +34,6 @@ export const buildGraph = (checkpointer?: BaseCheckpointSaver) =>
   workflow.compile({ checkpointer, name: "HeartbeatHealthAgent" });
 
 export const graph = buildGraph();
+
+/** The notifier runs beside the monitor's cycles (src/agents/heartbeat/sidecar.ts). */
+export { heartbeatSidecar as sidecar } from "../src/agents/heartbeat/sidecar.js";

@@ -9,7 +9,8 @@ export { runAgent, AgentRunner, type RunAgentOptions, type AgentGraphModule, typ
 export { AgentClient, type AgentClientOptions } from "./client/index.js";
 export { LangSmithBridgeAgent, type LangSmithBridgeAgentOptions } from "./agents/bridge/agent.js";
 export { flushTraces, tracingSettings, describeTracing, TRACE_FLUSH_TIMEOUT_MS, type TracingSettings } from "./tracing/index.js";
-export { Supervisor, runSupervisor, type SupervisorOptions, type AgentSpec } from "./supervisor/index.js";
+export { Supervisor, type SupervisorOptions, type AgentSpec } from "./supervisor/index.js";
+export { runSupervisor, type RunSupervisorOptions } from "./app/index.js";
 export { startServer, type StartServerOptions, type RunningServer } from "./http/index.js";
 export { loadConfig, redactConfig, VARIABLES, type Config, type ConfigOverrides } from "./config/index.js";
 export { systemClock, type Clock } from "./clock/index.js";

@@ -30,6 +30,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
   // CHECK_INTERVAL follows HEARTBEAT_INTERVAL unless set (the seed's cadence)
   out.checkIntervalMs ??= out.heartbeatIntervalMs;
+  // late: a missed beat or two, well before stale
+  out.lateAfterMs ??= Math.min(2 * (out.heartbeatIntervalMs as number), ((out.heartbeatIntervalMs as number) + (out.staleThresholdMs as number)) / 2);
   const config = out as unknown as Config;
   checkRelations(config);
   return config;
@@ -41,6 +43,13 @@ function checkRelations(c: Config): void {
       "STALE_THRESHOLD",
       `STALE_THRESHOLD=${c.staleThresholdMs / 1000} is invalid: it must be greater than HEARTBEAT_INTERVAL=${c.heartbeatIntervalMs / 1000}, ` +
         `or every agent is marked stale between two heartbeats. Allowed: seconds > HEARTBEAT_INTERVAL (4x is a good start).`,
+    );
+  }
+  if (c.lateAfterMs >= c.staleThresholdMs) {
+    throw new ConfigError(
+      "LATE_AFTER",
+      `LATE_AFTER=${c.lateAfterMs / 1000} is invalid: it must be less than STALE_THRESHOLD=${c.staleThresholdMs / 1000}, ` +
+        `or no agent is ever shown late before it is stale. Allowed: seconds > 0, less than STALE_THRESHOLD (unset = 2 × HEARTBEAT_INTERVAL).`,
     );
   }
   if (c.checkIntervalMs !== undefined && c.checkIntervalMs >= c.staleThresholdMs) {

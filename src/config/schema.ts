@@ -71,25 +71,25 @@ export interface Config {
   /** Required for state-changing HTTP routes when the server binds a non-loopback address. */
   apiToken: string | undefined;
   /** Supervisor: restarts allowed per agent within restartWindowMs before it is left `failed`. @defaultValue 5 */
-  restartBudget?: number;
+  restartBudget: number;
   /** @defaultValue 600 s */
-  restartWindowMs?: number;
+  restartWindowMs: number;
   /** Longest wait before a restart (backoff cap). @defaultValue 60 s */
-  restartBackoffMaxMs?: number;
+  restartBackoffMaxMs: number;
   /** PerformanceMonitorAgent thresholds. @defaultValue 100 ms, 1 %, 512 MB */
-  perfDbResponseMs?: number;
-  perfCpuPercent?: number;
-  perfRssMb?: number;
+  perfDbResponseMs: number;
+  perfCpuPercent: number;
+  perfRssMb: number;
   /** The key in healthchecks.io-style ping URLs `/ping/<key>/<name>`; required off loopback. */
   pingKey?: string;
   /** Uptime Kuma push tokens: `/api/push/<token>` heartbeats the agent the token names. @defaultValue none */
   pushTokens?: Record<string, string>;
   /** Pings (both styles) accepted per client address per minute. @defaultValue 120 */
-  pingRateLimit?: number;
+  pingRateLimit: number;
   /** How stale agents are found: the fixed STALE_THRESHOLD, or per agent from its own heartbeat rhythm (capped by it). @defaultValue "adaptive" */
-  detection?: DetectionMode;
+  detection: DetectionMode;
   /** Adaptive mode: the suspicion level (phi) that marks an agent stale. @defaultValue 8 */
-  phiThreshold?: number;
+  phiThreshold: number;
   /** How often the monitor sweeps for stale agents; unset = heartbeatIntervalMs. */
   checkIntervalMs?: number;
   /** Notification channel URLs (comma/newline separated); see src/notify/channel-url.ts. */
@@ -104,6 +104,8 @@ export interface Config {
   notifyFlapWindowMs: number;
   /** This many changes within NOTIFY_FLAP_WINDOW make an agent flapping. @defaultValue 4 */
   notifyFlapCount: number;
+  /** A live agent whose heartbeat is older than this is shown `late` (amber), before it is stale. @defaultValue min(2 × HEARTBEAT_INTERVAL, halfway to STALE_THRESHOLD) */
+  lateAfterMs: number;
   /** The dashboard address put in messages. @defaultValue http://DASHBOARD_HOST:DASHBOARD_PORT/ */
   dashboardUrl?: string;
 }
@@ -208,4 +210,6 @@ export const VARIABLES: VariableSpec[] = [
     description: "Changes within NOTIFY_FLAP_WINDOW that make an agent flapping", schema: z.coerce.number().int("expected a whole number").min(2).max(100) },
   { env: "DASHBOARD_URL", key: "dashboardUrl", default: undefined, allowed: "an http(s) URL",
     description: "The dashboard's address as people reach it, put in notifications (default: http://DASHBOARD_HOST:DASHBOARD_PORT/)", schema: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }) },
+  { env: "LATE_AFTER", key: "lateAfterMs", default: undefined, allowed: "seconds > 0, less than STALE_THRESHOLD",
+    description: "A live agent whose last heartbeat is older than this is shown `late` (amber; `events=late` notifies) before it turns stale at STALE_THRESHOLD. Unset: 2 × HEARTBEAT_INTERVAL, at most halfway to STALE_THRESHOLD", schema: seconds, toConfig: ms as never },
 ];

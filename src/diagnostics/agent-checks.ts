@@ -4,6 +4,7 @@
  * who supervises what (restart advice: `bg-agents restart` only for the running supervisor's agents).
  */
 import { hostname } from "node:os";
+import { pidAlive } from "../process/index.js";
 import { LIVE_STATES as LIVE, type AgentRecord, type AgentState } from "../storage/index.js";
 import { formatDuration } from "../views/agent-view.js";
 import type { Finding } from "./types.js";
@@ -26,15 +27,6 @@ export interface AgentCheckOptions {
 }
 
 const LISTED = 10;
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOptions): Finding[] {
   const alive = o.pidAlive ?? pidAlive;

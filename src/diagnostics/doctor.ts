@@ -4,14 +4,12 @@
  * says for each what it found and what to do. Reads through a read-only connection, so it works
  * while a writer hangs; the only write is db-check's one-row probe.
  */
-import { existsSync } from "node:fs";
 import type { Config } from "../config/index.js";
-import { SYSTEM_KEYS } from "../storage/index.js";
-import { type Db } from "../storage/sqlite/index.js";
-import { InstanceLock, supervisorLockPath } from "../supervisor/instance-lock.js";
+import { readSupervision } from "../supervision/index.js";
 import { checkAgents } from "./agent-checks.js";
 import { checkDatabase, type DbCheckReport } from "./db-check.js";
 import { hasTable, openReadOnly, readAgentRecords } from "./db-open.js";
+import { rawSystemState } from "./supervisor-record.js";
 import { verdictOf, type Finding, type Verdict } from "./types.js";
 
 export interface DoctorOptions {
@@ -47,7 +45,8 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
           staleThresholdMs: o.config.staleThresholdMs,
           stuckAfterMs: o.stuckAfterMs ?? o.config.staleThresholdMs,
           monitorName: o.monitorName ?? o.config.agentName,
-          supervisor: readSupervisor(db, path),
+          // whether a supervisor runs (it holds `<db>.supervisor.lock`) and the agents in its record
+          supervisor: await readSupervision(rawSystemState(db), path),
         }));
       }
     } finally {
@@ -57,23 +56,6 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     findings.push({ id: "agents", title: "Agents", status: "skip", detail: "not checked: the database is not usable (see above)" });
   }
   return { databasePath: path, checkedAt: new Date(o.now ?? Date.now()).toISOString(), findings, verdict: verdictOf(findings), database };
-}
-
-/**
- * Whether a supervisor runs on `path` (it holds `<db>.supervisor.lock`; the file is not created)
- * and the agents in its `system_state` record: `bg-agents restart` serves only those, and only
- * while it runs.
- */
-function readSupervisor(db: Db, path: string): { running: boolean; agents: string[] } {
-  const running = existsSync(supervisorLockPath(path)) && InstanceLock.isHeld(path);
-  if (!hasTable(db, "system_state")) return { running, agents: [] };
-  const row = db.prepare(`SELECT value FROM system_state WHERE key = ?`).get(SYSTEM_KEYS.supervisor) as { value: string } | undefined;
-  try {
-    const agents = row ? (JSON.parse(row.value) as { agents?: unknown }).agents : undefined;
-    return { running, agents: Array.isArray(agents) ? agents.filter((a): a is string => typeof a === "string") : [] };
-  } catch {
-    return { running, agents: [] };
-  }
 }
 
 /** File, integrity and schema in one line; the first problem found, with its fix. */

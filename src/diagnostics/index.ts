@@ -10,7 +10,8 @@ export { openReadOnly, readAgentRecords, tableRowCounts, hasTable } from "./db-o
 export { checkIntegrity, type IntegrityResult } from "./integrity.js";
 export { probeReads, probeWrite, type ReadProbe, type WriteProbe } from "./probe.js";
 export { checkDatabase, type DbCheckOptions, type DbCheckReport, type CheckpointStats } from "./db-check.js";
-export { checkAgents, pidAlive, type AgentCheckOptions } from "./agent-checks.js";
+export { checkAgents, type AgentCheckOptions } from "./agent-checks.js";
 export { runDoctor, type DoctorOptions, type DoctorReport } from "./doctor.js";
 export { readRawState, type RawState, type RawStateOptions } from "./raw-state.js";
+export { rawSystemState, readSupervisorRecordFile } from "./supervisor-record.js";
 export * from "./logs/index.js";

@@ -7,7 +7,7 @@
  * LockTimeoutError and never keeps the diagnosing process alive.
  */
 import Database from "better-sqlite3";
-import { isSqliteBusy, LockTimeoutError } from "../errors/index.js";
+import { isLockTimeoutError, isSqliteBusy } from "../errors/index.js";
 import type { Db } from "../storage/sqlite/index.js";
 import { FileStateLock } from "../locking/index.js";
 
@@ -62,7 +62,7 @@ export async function probeWrite(path: string, timeoutMs: number): Promise<Write
     });
     return { ok: true, lockMs, writeMs };
   } catch (e) {
-    const errorCode = e instanceof LockTimeoutError ? "LOCK_TIMEOUT" : isSqliteBusy(e) ? "SQLITE_BUSY" : String((e as { code?: unknown }).code ?? "ERROR");
+    const errorCode = isLockTimeoutError(e) ? "LOCK_TIMEOUT" : isSqliteBusy(e) ? "SQLITE_BUSY" : String((e as { code?: unknown }).code ?? "ERROR");
     return { ok: false, lockMs, errorCode, error: (e as Error).message };
   } finally {
     db?.close();

@@ -1,13 +1,17 @@
 /**
  * Typed errors. Every error carries a stable `code` and a message that says what to do next.
- * Use the `isX(e)` guards rather than `instanceof` across module boundaries.
+ * Use the `isX(e)` guards rather than `instanceof`: they go by a global brand and the error's
+ * `name`, so they hold across two copies of this module (a linked package, dist/ next to src/).
  */
+const BRAND = Symbol.for("background-agents.error");
+
 export class BgAgentsError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = "BgAgentsError";
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
@@ -65,6 +69,14 @@ export class ValidationError extends BgAgentsError {
   }
 }
 
+/** The dashboard/API address is taken by another process (EADDRINUSE). */
+export class PortInUseError extends BgAgentsError {
+  constructor(readonly host: string, readonly port: number, cause?: unknown) {
+    super("PORT_IN_USE", `Port ${port} on ${host} is already in use. Set DASHBOARD_PORT (or --port) to a free port, or 0 for any free port.`, { cause });
+    this.name = "PortInUseError";
+  }
+}
+
 /**
  * LangSmith could not be reached (no HTTP answer: refused, DNS, reset). `status` 0 is the usual
  * "network error" status; the langsmith client does not retry it, so callers back off themselves.
@@ -79,13 +91,22 @@ export class LangSmithUnreachableError extends BgAgentsError {
   }
 }
 
-export const isBgAgentsError = (e: unknown): e is BgAgentsError => e instanceof BgAgentsError;
-export const isLangSmithUnreachableError = (e: unknown): e is LangSmithUnreachableError => e instanceof LangSmithUnreachableError;
-export const isConfigError = (e: unknown): e is ConfigError => e instanceof ConfigError;
-export const isLockTimeoutError = (e: unknown): e is LockTimeoutError => e instanceof LockTimeoutError;
-export const isDatabaseError = (e: unknown): e is DatabaseError => e instanceof DatabaseError;
-export const isAgentNotFoundError = (e: unknown): e is AgentNotFoundError => e instanceof AgentNotFoundError;
-export const isValidationError = (e: unknown): e is ValidationError => e instanceof ValidationError;
+export function isBgAgentsError(e: unknown): e is BgAgentsError {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** A guard for the subclass whose instances are named `name` (every subclass sets its own). */
+export function namedErrorGuard<T extends BgAgentsError>(name: string): (e: unknown) => e is T {
+  return (e: unknown): e is T => isBgAgentsError(e) && e.name === name;
+}
+
+export const isLangSmithUnreachableError = namedErrorGuard<LangSmithUnreachableError>("LangSmithUnreachableError");
+export const isConfigError = namedErrorGuard<ConfigError>("ConfigError");
+export const isLockTimeoutError = namedErrorGuard<LockTimeoutError>("LockTimeoutError");
+export const isDatabaseError = namedErrorGuard<DatabaseError>("DatabaseError");
+export const isAgentNotFoundError = namedErrorGuard<AgentNotFoundError>("AgentNotFoundError");
+export const isValidationError = namedErrorGuard<ValidationError>("ValidationError");
+export const isPortInUseError = namedErrorGuard<PortInUseError>("PortInUseError");
 
 /** SQLITE_BUSY / SQLITE_LOCKED from better-sqlite3: another connection holds a conflicting lock. */
 export function isSqliteBusy(e: unknown): boolean {

@@ -1,11 +1,13 @@
 /**
  * Turns every failure into a JSON answer `{ error, message }`: bad input 4xx (nothing was
- * written: validation runs before any store call), lock/DB trouble 503, the rest 500.
+ * written: validation runs before any store call), a restart nobody would serve 409, lock/DB
+ * trouble 503, the rest 500.
  */
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { isAgentNotFoundError, isDatabaseError, isLockTimeoutError, isValidationError, ValidationError } from "../errors/index.js";
 import type { Logger } from "../logging/index.js";
+import { isAgentNotSupervisedError, isNoSupervisorError } from "../supervision/index.js";
 import { describeIssue } from "./schemas.js";
 
 /** Parses `value` with `schema` or throws a ValidationError naming the bad field. */
@@ -26,6 +28,8 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger, bodyLi
     const err = e as FastifyError;
     if (isValidationError(e)) return reply.code(400).send({ error: e.code, message: e.message });
     if (isAgentNotFoundError(e)) return reply.code(404).send({ error: e.code, message: err.message });
+    if (isNoSupervisorError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.message });
+    if (isAgentNotSupervisedError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.short });
     if (isLockTimeoutError(e) || isDatabaseError(e)) {
       logger.warn(`${req.method} ${req.url}: ${err.message}`);
       return reply.code(503).send({ error: (err as { code: string }).code, message: err.message });

@@ -4,7 +4,7 @@
  * and the server process's own default metrics. Values are read from the store at scrape time.
  */
 import client from "prom-client";
-import { AGENT_STATES, type StateStore } from "../storage/index.js";
+import { AGENT_STATES, isLiveState, type StateStore } from "../storage/index.js";
 import type { Clock } from "../clock/index.js";
 import type { PerfSample } from "./perf-sampler.js";
 
@@ -14,7 +14,7 @@ export interface HttpMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
-export function createMetrics(store: StateStore, clock: Clock, monitorName: string): HttpMetrics {
+export function createMetrics(store: StateStore, clock: Clock, monitorName: string, lateAfterMs = Infinity): HttpMetrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_" });
   let lastSample: PerfSample | undefined;
@@ -27,11 +27,14 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
     },
   });
   new client.Gauge({
-    name: "bg_agents_heartbeat_age_seconds", help: "Seconds since each agent's last heartbeat", labelNames: ["agent", "state"], registers: [registry],
+    name: "bg_agents_heartbeat_age_seconds", help: "Seconds since each agent's last heartbeat; late=\"true\" for a live agent past LATE_AFTER", labelNames: ["agent", "state", "late"], registers: [registry],
     async collect() {
       this.reset();
       const now = clock.now();
-      for (const a of await store.getRegisteredAgents()) this.set({ agent: a.name, state: a.state }, Math.max(0, now - a.lastHeartbeat) / 1000);
+      for (const a of await store.getRegisteredAgents()) {
+        const age = Math.max(0, now - a.lastHeartbeat);
+        this.set({ agent: a.name, state: a.state, late: String(isLiveState(a.state) && age > lateAfterMs) }, age / 1000);
+      }
     },
   });
   new client.Counter({

@@ -4,6 +4,7 @@
  * (ring buffers in memory; history is lost on restart, the fleet's perf store keeps the long view).
  */
 import type { Clock } from "../clock/index.js";
+import { withDefaults } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import type { StateStore } from "../storage/index.js";
 
@@ -35,13 +36,18 @@ export interface PerfSamplerOptions {
   onSample?: (s: PerfSample) => void;
 }
 
+const DEFAULTS = { keep: 360, keepPerAgent: 60, maxTrackedAgents: 2000 };
+
 export class PerfSampler {
   private readonly samples: PerfSample[] = [];
   private readonly perAgent = new Map<string, AgentSample[]>();
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
+  private readonly opts: PerfSamplerOptions & typeof DEFAULTS;
 
-  constructor(private readonly opts: PerfSamplerOptions) {}
+  constructor(opts: PerfSamplerOptions) {
+    this.opts = withDefaults(DEFAULTS, opts);
+  }
 
   start(): void {
     if (this.timer) return;
@@ -83,12 +89,12 @@ export class PerfSampler {
         rssBytes += a.rssBytes ?? 0;
         cpuPercent += a.cpuPercent ?? 0;
       }
-      for (const a of agents.slice(0, this.opts.maxTrackedAgents ?? 2000)) {
+      for (const a of agents.slice(0, this.opts.maxTrackedAgents)) {
         live.add(a.name);
         let ring = this.perAgent.get(a.name);
         if (!ring) this.perAgent.set(a.name, (ring = []));
         ring.push([at, Math.max(0, at - a.lastHeartbeat), a.heartbeatLatencyMs, a.rssBytes, a.cpuPercent]);
-        if (ring.length > (this.opts.keepPerAgent ?? 60)) ring.shift();
+        if (ring.length > this.opts.keepPerAgent) ring.shift();
       }
       for (const name of this.perAgent.keys()) if (!live.has(name)) this.perAgent.delete(name);
       const sample: PerfSample = {
@@ -102,7 +108,7 @@ export class PerfSampler {
         cpuPercent: +cpuPercent.toFixed(2),
       };
       this.samples.push(sample);
-      if (this.samples.length > (this.opts.keep ?? 360)) this.samples.shift();
+      if (this.samples.length > this.opts.keep) this.samples.shift();
       this.opts.onSample?.(sample);
       return sample;
     } catch (e) {

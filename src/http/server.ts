@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
+import { PortInUseError } from "../errors/index.js";
 import type { Logger } from "../logging/index.js";
 import type { StateStore } from "../storage/index.js";
 import type { ServerContext } from "./context.js";
@@ -54,7 +55,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const bodyLimit = opts.bodyLimit ?? 16 * 1024;
   const monitorName = opts.monitorName ?? opts.config.agentName;
 
-  const metrics = createMetrics(opts.store, clock, monitorName);
+  const metrics = createMetrics(opts.store, clock, monitorName, opts.config.lateAfterMs);
   const perf = new PerfSampler({
     store: opts.store, clock, logger,
     intervalMs: opts.sampleIntervalMs ?? Math.min(10_000, Math.max(1000, opts.config.heartbeatIntervalMs)),
@@ -85,7 +86,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     await app.listen({ host, port });
   } catch (e) {
     await app.close();
-    throw e;
+    throw (e as NodeJS.ErrnoException).code === "EADDRINUSE" ? new PortInUseError(host, port, e) : e;
   }
   perf.start();
   const addr = app.server.address();

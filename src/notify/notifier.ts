@@ -8,13 +8,13 @@
 import picomatch from "picomatch";
 import type { Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
-import type { NotifyStore, OutboxEntry, Silence, TransitionFeed } from "../storage/index.js";
+import type { MonitorStore, NotifyStore, OutboxEntry, Silence, TransitionFeed } from "../storage/index.js";
 import { deliver } from "./deliver.js";
 import { emptyPlanState, narrow, plan, type PlanState } from "./plan.js";
 import type { ChannelSpec, Notification } from "./types.js";
 
 export interface NotifierOptions {
-  store: TransitionFeed & { notify: NotifyStore };
+  store: TransitionFeed & Pick<MonitorStore, "findStaleAgents"> & { notify: NotifyStore };
   channels: readonly ChannelSpec[];
   clock: Clock;
   logger: Logger;
@@ -40,6 +40,8 @@ export interface NotifierOptions {
   suspicion?: () => string | undefined;
   /** @defaultValue 10_000 */
   sendTimeoutMs?: number;
+  /** LATE_AFTER: channels with `events=late` hear of live agents this far behind. @defaultValue off */
+  lateAfterMs?: number;
 }
 
 const DEFAULTS = { groupWindowMs: 5_000, flapWindowMs: 600_000, flapCount: 4, retryBaseMs: 5_000, retryMaxMs: 300_000, monitorDownAfterMs: 120_000, sendTimeoutMs: 10_000 };
@@ -49,6 +51,8 @@ export class Notifier {
   private readonly draining = new Map<string, Promise<void>>();
   private readonly downChannels = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Late agents already announced, with the heartbeat they were late after (a new episode is a new heartbeat). */
+  private lateSeen = new Map<string, number>();
   private ticking: Promise<void> | undefined;
 
   constructor(opts: NotifierOptions) {
@@ -107,7 +111,7 @@ export class Notifier {
       now, host: this.o.host, dashboardUrl: this.o.dashboardUrl, groupWindowMs: this.o.groupWindowMs,
       flapWindowMs: this.o.flapWindowMs, flapCount: this.o.flapCount, isSilenced: silenced, suspicion,
     });
-    const notes = [...p.notifications];
+    const notes = [...p.notifications, ...(await this.lateNews(now, silenced))];
     if (now - cp.tickAt > this.o.monitorDownAfterMs) notes.unshift(this.monitorWasDown(cp.tickAt, now));
     const entries: OutboxEntry[] = [];
     for (const ch of this.o.channels) {
@@ -121,6 +125,24 @@ export class Notifier {
     // nothing new: write only now and then, to keep the liveness stamp the next start reads
     if (entries.length === 0 && p.through === cp.cursor && now - cp.tickAt < this.o.monitorDownAfterMs / 4) return;
     await store.notify.commitPlan(entries, { cursor: p.through, state: p.state, tickAt: now });
+  }
+
+  /** One message naming the live agents newly past LATE_AFTER, when a channel asked for `late`. */
+  private async lateNews(now: number, silenced: (agent: string, at: number) => boolean): Promise<Notification[]> {
+    const { lateAfterMs } = this.o;
+    if (lateAfterMs === undefined || !this.o.channels.some((c) => c.events.has("late"))) return [];
+    const { sample } = await this.o.store.findStaleAgents(lateAfterMs, 500);
+    const fresh = sample.filter((a) => this.lateSeen.get(a.name) !== a.lastHeartbeat && !silenced(a.name, now));
+    this.lateSeen = new Map(sample.map((a) => [a.name, a.lastHeartbeat]));
+    if (fresh.length === 0) return [];
+    const names = fresh.map((a) => a.name);
+    return [{
+      key: `bg-late-${fresh.map((a) => `${a.name}@${a.lastHeartbeat}`).join(",").slice(0, 200)}`,
+      event: "late",
+      title: fresh.length === 1 ? `${names[0]} is late` : `${fresh.length} agents late: ${names.join(", ")}`,
+      detail: fresh.map((a) => `${a.name}: no heartbeat for ${Math.round(a.ageMs / 1000)} s (stale after the threshold)`),
+      changes: [], agents: names, at: now, host: this.o.host, dashboardUrl: this.o.dashboardUrl,
+    }];
   }
 
   private monitorWasDown(since: number, now: number): Notification {

@@ -3,13 +3,13 @@ import { hostname } from "node:os";
 import type { Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
-import type { NotifyStore, TransitionFeed } from "../storage/index.js";
+import type { MonitorStore, NotifyStore, TransitionFeed } from "../storage/index.js";
 import { channelsFromConfig, dashboardLink } from "./config.js";
 import { Notifier } from "./notifier.js";
 
 export interface StartNotifierOptions {
   config: Config;
-  store: TransitionFeed & { notify: NotifyStore };
+  store: TransitionFeed & Pick<MonitorStore, "findStaleAgents"> & { notify: NotifyStore };
   clock: Clock;
   logger: Logger;
   isLeader?: () => boolean;
@@ -25,7 +25,7 @@ export function startNotifier(o: StartNotifierOptions): Notifier | undefined {
     store: o.store, channels, clock: o.clock, logger: o.logger.child({ module: "notify" }), host: hostname(),
     dashboardUrl: dashboardLink(o.config), secret: o.config.notifySecret,
     groupWindowMs: o.config.notifyGroupWindowMs, flapWindowMs: o.config.notifyFlapWindowMs, flapCount: o.config.notifyFlapCount,
-    monitorDownAfterMs: o.config.staleThresholdMs, isLeader: o.isLeader, suspicion: o.suspicion,
+    monitorDownAfterMs: o.config.staleThresholdMs, lateAfterMs: o.config.lateAfterMs, isLeader: o.isLeader, suspicion: o.suspicion,
   });
   notifier.start(o.tickMs ?? 1_000);
   o.logger.info(`notifications on: ${channels.map((c) => c.id).join(", ")}`);

@@ -254,7 +254,7 @@ export interface ReadModel {
    * twice as fast for a 10k-agent list; without it the server maps records itself. `count` = the
    * number of agents in `json`.
    */
-  agentViewsJson?(query: AgentQuery, now: number): Promise<{ json: string; count: number }>;
+  agentViewsJson?(query: AgentQuery, now: number, opts?: { lateAfterMs?: number }): Promise<{ json: string; count: number }>;
   getAgent(name: string): Promise<AgentRecord | undefined>;
   getTransitions(query?: TransitionQuery): Promise<Transition[]>;
   summary(): Promise<StoreSummary>;

@@ -21,6 +21,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { AgentClient } from "../client/index.js";
 import { loadConfig, type Config } from "../config/index.js";
+import { runMain } from "../process/index.js";
 import { openStore, type StateStore } from "../storage/index.js";
 
 export type DemoFailure = "hang" | "crash";
@@ -147,4 +148,4 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) await main();
+if (isMain()) await runMain(main, { label: "bg-agents demo-worker" });

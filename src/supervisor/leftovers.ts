@@ -1,23 +1,15 @@
 /**
- * What a supervisor leaves in `system_state.supervisor` (its pid, agents and children), and the
- * clean-up a new supervisor does when the previous one died by SIGKILL: its agent processes exit
+ * The clean-up a new supervisor does when the previous one died by SIGKILL (its record, in
+ * src/supervision/record.ts, lists its children): its agent processes exit
  * on their own when the IPC channel closes; any still running are killed here (only processes
  * that carry our BG_SUPERVISOR_PID marker, so a reused pid is never hit).
  */
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { pidAlive } from "../agents/initializer/pids.js";
 import type { Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
-
-export interface SupervisorRecord {
-  pid: number;
-  host: string;
-  startedAt: number;
-  /** Every agent this supervisor runs (restart targets of `bg-agents restart`). */
-  agents: string[];
-  children: Array<{ name: string; pid: number }>;
-}
+import { pidAlive } from "../process/index.js";
+import type { SupervisorRecord } from "../supervision/index.js";
 
 export async function killOrphans(prev: SupervisorRecord | undefined, log: Logger, clock: Clock): Promise<void> {
   if (!prev || prev.host !== hostname() || pidAlive(prev.pid)) return;

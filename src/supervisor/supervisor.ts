@@ -18,7 +18,8 @@ import type { Logger } from "../logging/index.js";
 import { SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
 import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
-import { killOrphans, type SupervisorRecord } from "./leftovers.js";
+import { readSupervisorRecord, type SupervisorRecord } from "../supervision/index.js";
+import { killOrphans } from "./leftovers.js";
 import { assessFleet, COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
 import { RestartPolicy } from "./restart-policy.js";
 
@@ -31,6 +32,8 @@ export interface SupervisorOptions {
   /** How long a stopping agent gets before SIGKILL. @defaultValue 10 s */
   stopGraceMs?: number;
 }
+
+const DEFAULT_STOP_GRACE_MS = 10_000;
 
 
 export class Supervisor {
@@ -57,21 +60,23 @@ export class Supervisor {
   private quietUntil = 0;
   private loop: Promise<void> | undefined;
   private readonly startedAt: number;
+  private readonly stopGraceMs: number;
 
-  constructor(private readonly o: SupervisorOptions) {
+  constructor(o: SupervisorOptions) {
     this.config = o.config;
     this.store = o.store;
     this.clock = o.clock ?? systemClock;
+    this.stopGraceMs = o.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
     this.log = o.logger.child({ module: "supervisor" });
     this.startedAt = this.clock.now();
     this.specs = new Map(o.agents.map((a) => [a.name, a]));
     const c = o.config;
     this.policy = new RestartPolicy({
-      budget: c.restartBudget ?? 5,
-      windowMs: c.restartWindowMs ?? 600_000,
+      budget: c.restartBudget,
+      windowMs: c.restartWindowMs,
       baseMs: Math.min(1000, c.heartbeatIntervalMs),
       factor: c.backoffFactor,
-      maxMs: c.restartBackoffMaxMs ?? 60_000,
+      maxMs: c.restartBackoffMaxMs,
       stableAfterMs: Math.max(10 * c.heartbeatIntervalMs, 2 * c.staleThresholdMs),
     });
     this.ctx = createAgentContext({ agentName: INITIALIZER_NAME, config: c, store: o.store, clock: this.clock, logger: o.logger, signal: this.controller.signal });
@@ -205,7 +210,7 @@ export class Supervisor {
         child.restartNow = true;
         child.stopReason = "restart requested";
         this.log.info(`restart of ${name} requested: stopping pid ${child.pid}`);
-        void stopAgent(child, this.o.stopGraceMs ?? 10_000);
+        void stopAgent(child, this.stopGraceMs);
       } else {
         clearTimeout(this.timers.get(name));
         this.timers.delete(name);
@@ -280,7 +285,7 @@ export class Supervisor {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.log.info(`${why}: stopping ${this.children.size} agent(s)`);
-    await Promise.all([...this.children.values()].map((c) => stopAgent(c, this.o.stopGraceMs ?? 10_000)));
+    await Promise.all([...this.children.values()].map((c) => stopAgent(c, this.stopGraceMs)));
     for (const name of this.specs.keys()) {
       const a = await this.store.getAgent(name);
       if (a && a.state !== "stopped" && a.state !== "failed") await this.quietly(() => this.store.updateAgentState(name, "stopped", `supervisor: ${why}`));
@@ -300,13 +305,13 @@ export class Supervisor {
     const record: SupervisorRecord = {
       pid: process.pid, host: hostname(), startedAt: this.startedAt, agents: [...this.specs.keys()],
       children: [...this.children.values()].map((c) => ({ name: c.spec.name, pid: c.pid })),
+      ...(this.specs.has(MONITOR_NAME) ? { monitor: MONITOR_NAME } : {}),
     };
     await this.quietly(() => this.store.fleet.setSystemState(SYSTEM_KEYS.supervisor, record));
   }
 
   private async killOrphans(): Promise<void> {
-    const prev = await this.store.fleet.getSystemState<SupervisorRecord>(SYSTEM_KEYS.supervisor);
-    await killOrphans(prev, this.log, this.clock);
+    await killOrphans(await readSupervisorRecord(this.store.fleet), this.log, this.clock);
   }
 
   private async quietly(op: () => Promise<unknown>): Promise<void> {

@@ -2,7 +2,7 @@
  * The one JSON shape of an agent that `GET /api/agents`, `bg-agents status --json` and the
  * dashboard all use. Times are ISO strings plus ages in ms, so clients need no clock math.
  */
-import { STATE_LABELS, isLiveState, type AgentRecord, type AgentState, type StoreSummary } from "../storage/index.js";
+import { STATE_LABELS, isLiveState, type AgentActivity, type AgentRecord, type AgentState, type StoreSummary } from "../storage/index.js";
 import { isoTime as iso } from "./iso-time.js";
 
 export interface AgentView {
@@ -32,6 +32,18 @@ export interface AgentView {
   errorCount: number;
   lastError: string | null;
   lastErrorAt: string | null;
+  /**
+   * Live, but its last heartbeat is older than LATE_AFTER: a beat was missed and it may go stale
+   * (amber in the dashboard). Derived at read time, not a stored state.
+   */
+  late: boolean;
+  /** What a withHeartbeat graph is doing (null for other agents). */
+  activity: AgentActivity | null;
+}
+
+export interface ViewOptions {
+  /** LATE_AFTER in ms. @defaultValue never late */
+  lateAfterMs?: number;
 }
 
 
@@ -47,7 +59,7 @@ export function formatDuration(ms: number): string {
   return `${s}s`;
 }
 
-export function toAgentView(a: AgentRecord, now: number): AgentView {
+export function toAgentView(a: AgentRecord, now: number, opts: ViewOptions = {}): AgentView {
   const uptime = isLiveState(a.state) ? Math.max(0, now - a.startedAt) : 0;
   return {
     name: a.name,
@@ -74,6 +86,8 @@ export function toAgentView(a: AgentRecord, now: number): AgentView {
     errorCount: a.errorCount,
     lastError: a.lastError,
     lastErrorAt: a.lastErrorAt === null ? null : iso(a.lastErrorAt),
+    late: isLiveState(a.state) && now - a.lastHeartbeat > (opts.lateAfterMs ?? Infinity),
+    activity: a.activity,
   };
 }
 

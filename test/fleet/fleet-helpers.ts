@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pidAlive } from "../../src/agents/initializer/pids.js";
+import { pidAlive } from "../../src/process/index.js";
 import { SYSTEM_KEYS, type AgentRecord } from "../../src/storage/index.js";
 import { SharedState } from "../../src/storage/sqlite/index.js";
 import type { SupervisorRecord } from "../../src/supervisor/index.js";

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
+import { VARIABLES } from "../../src/config/index.js";
 import { REPO_ROOT } from "./processes.js";
 import { sleep } from "./wait.js";
 
@@ -31,9 +32,7 @@ export interface CliOptions {
 }
 
 /** Variables of the project that must not leak from the test runner's environment into the child. */
-const PROJECT_VARS = ["AGENT_NAME", "HEARTBEAT_INTERVAL", "STALE_THRESHOLD", "LOG_LEVEL", "DATABASE_PATH", "LOCK_TIMEOUT", "RETRY_ATTEMPTS",
-  "BACKOFF_FACTOR", "LOG_DIR", "LOG_RETENTION_DAYS", "CHECKPOINT_RETENTION", "DASHBOARD_HOST", "DASHBOARD_PORT", "API_TOKEN", "PING_KEY", "PUSH_TOKENS", "PING_RATE_LIMIT",
-  "DATABASE_URL", "DATABASE_SCHEMA"];
+const PROJECT_VARS = [...VARIABLES.map((v) => v.env), "BG_AGENTS_URL"];
 
 const live = new Set<ChildProcess>();
 

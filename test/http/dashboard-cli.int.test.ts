@@ -1,8 +1,10 @@
 /**
  * `bg-agents dashboard` as a real process: serves the API on the given port until SIGTERM (exit 0),
- * and refuses a non-loopback address without API_TOKEN (exit 2, message says what to do).
+ * and refuses a non-loopback address without API_TOKEN, or a port another process holds (exit 2,
+ * message says what to do).
  */
 import { spawn } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedState } from "../../src/storage/sqlite/index.js";
@@ -54,5 +56,19 @@ describe("bg-agents dashboard", () => {
     const c = await cli(["dashboard", "--host", "0.0.0.0", "--port", "0"]);
     expect(await c.exited).toBe(2);
     expect(c.err()).toMatch(/Refusing to bind .*0\.0\.0\.0.*API_TOKEN/);
+  });
+
+  it("refuses a port in use with exit 2 and one line, or a JSON error with --json", async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const c = await cli(["dashboard", "--port", String(port), "--json"]);
+      expect(await c.exited).toBe(2);
+      expect(JSON.parse(c.out())).toEqual({ error: { code: "PORT_IN_USE", message: expect.stringContaining(`Port ${port} on 127.0.0.1 is already in use`) } });
+      expect(c.err()).toBe(`bg-agents: Port ${port} on 127.0.0.1 is already in use. Set DASHBOARD_PORT (or --port) to a free port, or 0 for any free port.\n`);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 });

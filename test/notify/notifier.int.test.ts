@@ -169,4 +169,19 @@ describe("Notifier", () => {
       ["recovered", [expect.objectContaining({ agent: "web-1" })]],
     ]);
   });
+
+  it("events=late: one message when a live agent falls behind LATE_AFTER, again only after a new heartbeat", async () => {
+    const n = notifier({ channels: parseChannelUrls(`${a.url}/a?events=late`), lateAfterMs: 60_000 });
+    await n.tick();
+    await store.updateHeartbeat("slow");
+    await store.updateHeartbeat("fine");
+    clock.advance(50_000);
+    await store.updateHeartbeat("fine");
+    await tick(n, 15_000);
+    await tick(n);
+    expect(bodies(a).map((x) => [x.event, x.title])).toEqual([["late", "slow is late"]]);
+    await store.updateHeartbeat("slow");
+    await tick(n, 61_000);
+    expect(bodies(a).map((x) => x.title)).toEqual(["slow is late", "2 agents late: fine, slow"]);
+  });
 });

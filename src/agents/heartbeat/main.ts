@@ -1,18 +1,20 @@
 /**
  * `bg-agents monitor` (and `npm start` before the supervisor): runs the HeartbeatHealthAgent alone on DATABASE_PATH until SIGINT/SIGTERM,
- * then marks it stopped, flushes logs and exits 0. Exit 2 on bad config or database, 1 on failure.
+ * then marks it stopped, flushes logs and exits 0. Exit 2 on bad config or database, 1 on failure, 3 internal error.
  */
 import { HeartbeatHealthAgent } from "./agent.js";
 import { loadConfig } from "../../config/index.js";
 import { loadDotEnv } from "../../env-file.js";
-import { isBgAgentsError, isConfigError, isDatabaseError } from "../../errors/index.js";
 import { closeLogger, createLogger } from "../../logging/index.js";
-import { openStore, type StateStore } from "../../storage/index.js";
+import { runMain } from "../../process/index.js";
+import { channelsFromConfig } from "../../notify/index.js";
+import { openStore } from "../../storage/index.js";
 import { describeTracing, tracingSettings } from "../../tracing/index.js";
 
 async function main(): Promise<number> {
   loadDotEnv();
   const config = loadConfig();
+  channelsFromConfig(config); // a bad NOTIFY_URLS entry stops start-up here, naming it
   const logger = createLogger({ agentName: config.agentName, level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const store = await openStore(config);
   const agent = new HeartbeatHealthAgent({ config, store, logger });
@@ -36,11 +38,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    const known = isConfigError(e) || isDatabaseError(e) || isBgAgentsError(e);
-    process.stderr.write(`bg-agents: ${known ? (e as Error).message : (e as Error)?.stack ?? String(e)}\n`);
-    process.exit(known ? 2 : 1);
-  },
-);
+await runMain(main);

@@ -12,7 +12,7 @@ import { DatabaseError } from "../../errors/index.js";
 import { LIVE_STATES, SYSTEM_AGENTS, SYSTEM_KEYS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { processHeartbeatInfo } from "../process-info.js";
-import { pidAlive } from "./pids.js";
+import { pidAlive } from "../../process/index.js";
 import type { InitStateType, InitUpdate, Leftover } from "./state.js";
 
 export const INITIALIZER_AGENT = SYSTEM_AGENTS.initializer;

@@ -3,11 +3,13 @@
  * its graph module (exports buildGraph), run by the agent runner. SIGTERM/SIGINT stop it cleanly
  * (state `stopped`, exit 0). That it exits when the supervisor dies is the lifeline's job, which
  * spawnAgent preloads into every child (src/supervisor/lifeline.ts).
- * Exit codes: 0 stopped, 1 failed (RETRY_ATTEMPTS spent), 2 bad config/database/module.
+ * Exit codes (src/process/exit-codes.ts): 0 stopped, 1 failed (RETRY_ATTEMPTS spent),
+ * 2 bad config/database/module, 3 internal error.
  */
 import { loadConfig } from "../../config/index.js";
-import { BgAgentsError, isBgAgentsError } from "../../errors/index.js";
+import { BgAgentsError } from "../../errors/index.js";
 import { closeLogger, createLogger } from "../../logging/index.js";
+import { runMain } from "../../process/index.js";
 import { openStore } from "../../storage/index.js";
 import { loadGraphModule } from "./graph-module.js";
 import { runAgent } from "./run-agent.js";
@@ -40,10 +42,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bg-agents agent: ${isBgAgentsError(e) ? (e as Error).message : (e as Error)?.stack ?? String(e)}\n`);
-    process.exit(2);
-  },
-);
+await runMain(main, { label: "bg-agents agent" });

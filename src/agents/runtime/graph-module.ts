@@ -7,10 +7,20 @@ import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { BgAgentsError } from "../../errors/index.js";
+import type { AgentContext } from "../context.js";
 
 /** What an agent graph module (graphs/*.ts, or a user's own) exports. */
 export interface AgentGraphModule {
   buildGraph(checkpointer?: BaseCheckpointSaver): unknown;
+  /**
+   * Work that runs beside the agent's cycles in the same process, started before the first cycle
+   * and stopped after the last (the monitor's notifier). Returns nothing when there is nothing to run.
+   */
+  sidecar?(ctx: AgentContext): Sidecar | undefined;
+}
+
+export interface Sidecar {
+  stop(): Promise<void>;
 }
 
 /** An agent graph module, or the path of one. */

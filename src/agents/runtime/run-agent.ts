@@ -42,8 +42,14 @@ export async function runAgent(o: RunAgentOptions): Promise<void> {
   const ctx = createAgentContext({ agentName: o.name, config: o.config, store: o.store, clock: o.clock, logger, signal: o.signal });
   o.configure?.(ctx);
   try {
-    const graph = (await resolveGraphModule(o.graphModule)).buildGraph(o.store.createCheckpointer()) as RunnableGraph;
-    await runCycles({ ctx, graph, threadId: agentThreadId(o.name), onCycle: o.onCycle });
+    const mod = await resolveGraphModule(o.graphModule);
+    const graph = mod.buildGraph(o.store.createCheckpointer()) as RunnableGraph;
+    const sidecar = mod.sidecar?.(ctx);
+    try {
+      await runCycles({ ctx, graph, threadId: agentThreadId(o.name), onCycle: o.onCycle });
+    } finally {
+      await sidecar?.stop();
+    }
     await o.store.updateAgentState(o.name, "stopped", "shutdown requested");
     logger.info(`${o.name} stopped`, { module: "runtime" });
   } finally {

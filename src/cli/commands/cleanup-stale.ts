@@ -11,7 +11,7 @@ import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
 import { formatAge, formatDuration } from "../format/units.js";
 import { action, cliConfig, durationArg, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
-import { readSupervision } from "../../supervisor/supervision.js";
+import { readSupervision } from "../../supervision/index.js";
 
 interface CleanupFlags extends DbOptions {
   olderThan: number;
@@ -53,7 +53,7 @@ export function register(program: Command): void {
           const a = before.get(name);
           return { name, state: a?.state ?? null, lastHeartbeat: a ? new Date(a.lastHeartbeat).toISOString() : null };
         };
-        const sup = await readSupervision(store, config.databasePath);
+        const sup = await readSupervision(store.fleet, config.databasePath);
         supervisorPid = sup.pid;
         const reason = `supervised: the running supervisor (pid ${sup.pid ?? "?"}) runs it; bg-agents restart restarts it`;
         const result = await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: opts.dryRun, keep: sup.agents });

@@ -4,8 +4,8 @@
  * Exit 1 when it found a problem, a missing, empty, non-SQLite or corrupt database included (as db-check).
  */
 import type { Command } from "commander";
-import { hasTable, inspectDbFile, openReadOnly, runDoctor } from "../../diagnostics/index.js";
-import { SYSTEM_KEYS } from "../../storage/index.js";
+import { readSupervisorRecordFile, runDoctor } from "../../diagnostics/index.js";
+import { monitorNameFor } from "../../supervision/index.js";
 import { MONITOR_NAME } from "../../supervisor/agent-specs.js";
 import { printReport, withProgress } from "../format/report.js";
 import { formatDuration } from "../format/units.js";
@@ -29,34 +29,12 @@ export function register(program: Command): void {
     .action(action(async (opts: DoctorFlags) => {
       const config = cliConfig({ databasePath: opts.db });
       assertNotDirectory(config.databasePath);
-      const monitorName = opts.monitor ?? defaultMonitor(config.databasePath, config.agentName);
+      // the supervisor names its monitor in its record, whatever AGENT_NAME says; without one the
+      // monitor runs alone (`bg-agents monitor`) under AGENT_NAME
+      const monitorName = opts.monitor ?? monitorNameFor(await readSupervisorRecordFile(config.databasePath), config.agentName);
       const report = await withProgress("examining", (onStep) =>
         runDoctor({ config, stuckAfterMs: opts.stuckAfter, monitorName, onStep }));
       const head = `bg-agents doctor: ${config.databasePath} (stale after ${formatDuration(config.staleThresholdMs)}, monitor ${monitorName})`;
       return printReport(report, head, opts.json);
     }));
-}
-
-/**
- * The monitor to check when --monitor is not given. The supervisor's monitor is always
- * HeartbeatHealthAgent (each agent it starts gets its own AGENT_NAME), so on a database a
- * supervisor runs or ran (its record in system_state) that is the one; otherwise the monitor runs
- * alone (`bg-agents monitor`) under AGENT_NAME. Any trouble reading the file (missing, not SQLite,
- * corrupt) falls back to AGENT_NAME: runDoctor reports that trouble itself.
- */
-function defaultMonitor(databasePath: string, agentName: string): string {
-  if (agentName === MONITOR_NAME || inspectDbFile(databasePath).kind !== "sqlite") return agentName;
-  try {
-    const db = openReadOnly(databasePath);
-    try {
-      if (!hasTable(db, "system_state")) return agentName;
-      const row = db.prepare(`SELECT value FROM system_state WHERE key = ?`).get(SYSTEM_KEYS.supervisor) as { value: string } | undefined;
-      const agents = row ? (JSON.parse(row.value) as { agents?: unknown }).agents : undefined;
-      return Array.isArray(agents) && agents.includes(MONITOR_NAME) ? MONITOR_NAME : agentName;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return agentName;
-  }
 }

@@ -3,30 +3,19 @@
  * supervisor to restart the named agents (default: every agent it runs) through
  * `store.requestRestart`; `--clean` first removes the records of stale, stopped and failed agents
  * the supervisor does not run (with their history). Only agents the running supervisor runs can be
- * restarted: a request for any other agent (one that pushes heartbeats or uses AgentClient) would
- * never be served, so it is refused and nothing is written; so is every request when no
- * supervisor runs.
+ * restarted (assertRestartable): a request for any other agent (one that pushes heartbeats or uses
+ * AgentClient) would never be served, so it is refused and nothing is written; so is every
+ * request when no supervisor runs (reported, exit 1).
  */
 import type { Command } from "commander";
-import { AgentNotFoundError, BgAgentsError } from "../../errors/index.js";
+import { AgentNotFoundError } from "../../errors/index.js";
 import type { AgentRecord } from "../../storage/index.js";
-import { readSupervision, type Supervision } from "../../supervisor/supervision.js";
+import { assertRestartable, isNoSupervisorError, readSupervision } from "../../supervision/index.js";
 import { printJson } from "../format/json.js";
 import { action, cliConfig, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
 
 interface RestartFlags extends DbOptions {
   clean?: boolean;
-}
-
-/** One line for a refused request: which agents, why, and where to restart them instead. */
-export function notSupervisedMessage(agents: readonly AgentRecord[], sup: Supervision): string {
-  const one = agents.length === 1;
-  const where = agents.filter((a) => a.pid !== null).map((a) => `${a.name}: pid ${a.pid}${a.host ? ` on ${a.host}` : ""}`);
-  return `${agents.map((a) => a.name).join(", ")} ${one ? "is" : "are"} not supervised: the running supervisor (pid ${sup.pid ?? "?"}) ` +
-    `does not run ${one ? "it" : "them"}, so a restart request would never be served; nothing was requested. ` +
-    `Restart ${one ? "it" : "them"} where ${one ? "it runs" : "they run"}${where.length ? ` (${where.join("; ")})` : ""}, ` +
-    `or remove the record of an agent that is gone for good: bg-agents cleanup-stale. ` +
-    `The supervisor runs: ${sup.agents.join(", ") || "no agent"}.`;
 }
 
 export function register(program: Command): void {
@@ -51,8 +40,12 @@ export function register(program: Command): void {
           if (!a) throw new AgentNotFoundError(name);
           named.push(a);
         }
-        const sup = await readSupervision(store, config.databasePath);
-        if (!sup.running) {
+        const sup = await readSupervision(store.fleet, config.databasePath);
+        let targets: string[];
+        try {
+          targets = assertRestartable(sup, named); // an agent the supervisor does not run: exit 2 with the error's advice
+        } catch (e) {
+          if (!isNoSupervisorError(e)) throw e;
           if (opts.json) printJson({ supervisorRunning: false, removed: [], restartRequested: [] });
           else {
             process.stdout.write(`No supervisor is running on ${config.databasePath}: nothing restarted${opts.clean ? " or removed" : ""} ` +
@@ -60,11 +53,7 @@ export function register(program: Command): void {
           }
           return EXIT.PROBLEMS;
         }
-        const supervised = new Set(sup.agents);
-        const foreign = named.filter((a) => !supervised.has(a.name));
-        if (foreign.length) throw new BgAgentsError("AGENT_NOT_SUPERVISED", notSupervisedMessage(foreign, sup));
-        const targets = named.length ? named.map((a) => a.name) : [...supervised];
-        const removed = opts.clean ? (await store.cleanupStale({ keep: [...supervised] })).removed : [];
+        const removed = opts.clean ? (await store.cleanupStale({ keep: sup.agents })).removed : [];
         for (const name of targets) await store.requestRestart(name);
         if (opts.json) {
           printJson({ supervisorRunning: true, removed, restartRequested: targets });

@@ -41,7 +41,7 @@ export function register(program: Command): void {
       try {
         const now = Date.now();
         const records = await store.getRegisteredAgents(opts.state ? { states: opts.state } : {});
-        const agents = records.map((r) => toAgentView(r, now));
+        const agents = records.map((r) => toAgentView(r, now, { lateAfterMs: config.lateAfterMs }));
         const overdue = (await store.findStaleAgents(config.staleThresholdMs, 1000)).sample.map((s) => s.name);
         report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs };
       } finally {
@@ -66,7 +66,7 @@ export function renderStatus(r: StatusReport, paint: Paint): string {
   const table = r.agents.length
     ? renderTable(r.agents, [
         { header: "AGENT", value: (a) => a.name, max: 40 },
-        { header: "STATE", value: (a) => paint(STATE_COLOURS[a.state], a.stateLabel) },
+        { header: "STATE", value: (a) => paint(STATE_COLOURS[a.state], a.stateLabel) + (a.late && !overdue.has(a.name) ? " " + paint("yellow", "late") : "") },
         { header: "UPTIME", value: (a) => (LIVE.includes(a.state) ? a.uptimeText : "-"), align: "right" },
         { header: "LAST HEARTBEAT", value: (a) => (overdue.has(a.name) ? paint("yellow", `${formatAge(a.lastHeartbeatAgeMs)} (overdue)`) : formatAge(a.lastHeartbeatAgeMs)) },
         { header: "PID@HOST", value: (a) => (a.pid === null && a.host === null ? "-" : `${a.pid ?? "?"}@${a.host ?? "?"}`), max: 30 },

@@ -1,17 +1,18 @@
 /**
- * What every diagnostic command shares: config from env (+ .env) with flags on top, exit codes,
- * and one-line errors. Exit codes: 0 all good, 1 problems found, 2 bad config/usage/unusable
- * database, 3 internal error (a bug: the stack is printed).
+ * What every command shares: config from env (+ .env) with flags on top, exit codes (those of
+ * every process, src/process/exit-codes.ts: 0 all good, 1 problems found, 2 bad config/usage/unusable
+ * database, 3 internal error, a bug: the stack is printed), and one-line errors.
  */
 import { existsSync, statSync } from "node:fs";
 import { InvalidArgumentError, type Command, type CommanderError } from "commander";
 import { loadConfig, type Config, type ConfigOverrides } from "../../config/index.js";
 import { DatabaseError, isBgAgentsError } from "../../errors/index.js";
+import { describeFailure, EXIT, exitCodeFor, exitFlushed } from "../../process/index.js";
 import { isMemoryPath, openStore, type StateStore } from "../../storage/index.js";
 import { printJson } from "../format/json.js";
 import { parseDuration } from "../format/units.js";
 
-export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2, INTERNAL: 3 } as const;
+export { EXIT };
 
 export interface DbOptions {
   db?: string;
@@ -28,18 +29,15 @@ export function exitOnUsageError(err: CommanderError): never {
   process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
 }
 
-/** Adds `--db` and `--json`, and makes usage errors exit 2 (commander's default is 1, our "problems"). */
+/** Adds `--db` and `--json` (usage errors exit 2 through the hook every command inherits from the program). */
 export function withCommonOptions(cmd: Command, opts: { db?: boolean } = {}): Command {
   if (opts.db !== false) cmd.option("--db <path>", "state database (overrides DATABASE_PATH)");
-  return cmd
-    .option("--json", "print machine-readable JSON instead of text")
-    .exitOverride(exitOnUsageError);
+  return cmd.option("--json", "print machine-readable JSON instead of text");
 }
 
-/** Env (already holding .env) with the given flags on top; throws ConfigError naming the variable. */
+/** Env (already holding .env) with the given flags on top (a flag not given is undefined); throws ConfigError naming the variable. */
 export function cliConfig(overrides: ConfigOverrides = {}): Config {
-  const clean = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as ConfigOverrides;
-  return loadConfig(process.env, clean);
+  return loadConfig(process.env, overrides);
 }
 
 /**
@@ -82,22 +80,16 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number>)
     } catch (e) {
       code = reportError(e, json);
     }
-    // Exit explicitly once the output is flushed, whatever handle a library may have left open.
-    await Promise.all([flush(process.stdout), flush(process.stderr)]);
-    process.exit(code);
+    await exitFlushed(code);
   };
 }
 
-function flush(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => (stream.writableLength === 0 ? resolve() : stream.write("", () => resolve())));
-}
-
+/** One line on stderr (and `{ "error": { code, message } }` on stdout with --json); returns the exit code. */
 export function reportError(e: unknown, json: boolean): number {
   const known = isBgAgentsError(e);
-  const message = known ? e.message : (e as Error)?.message ?? String(e);
-  if (json) printJson({ error: { code: known ? e.code : "INTERNAL", message } });
-  process.stderr.write(`bg-agents: ${known ? message : `internal error: ${(e as Error)?.stack ?? message}`}\n`);
-  return known ? EXIT.USAGE : EXIT.INTERNAL;
+  if (json) printJson({ error: { code: known ? e.code : "INTERNAL", message: known ? e.message : (e as Error)?.message ?? String(e) } });
+  process.stderr.write(`${describeFailure(e, "bg-agents")}\n`);
+  return exitCodeFor(e);
 }
 
 /** commander argument parser for durations ("90s", "10m", "2h", bare seconds). */
@@ -105,6 +97,13 @@ export function durationArg(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined) throw new InvalidArgumentError(`expected a duration such as 90s, 10m, 2h, 1d or a number of seconds`);
   return ms;
+}
+
+/** commander argument parser for a TCP port (0 = any free port). */
+export function portArg(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("expected a port 0-65535");
+  return n;
 }
 
 /** commander argument parser for whole numbers >= 0. */

@@ -7,7 +7,7 @@ import { refreshPerf } from "./perf.js";
 import { renderRows, tick } from "./table.js";
 
 const $ = (id) => document.getElementById(id);
-const view = { state: "", q: "", sort: "name", order: "asc", offset: 0, limit: 50, selected: null, staleThresholdMs: 0 };
+const view = { state: "", q: "", sort: "name", order: "asc", offset: 0, limit: 50, selected: null, staleThresholdMs: 0, lateAfterMs: Infinity };
 let refreshTimer = null;
 let lastRefresh = 0;
 
@@ -31,7 +31,7 @@ async function refresh() {
     const [{ data: agents, headers }, { data: summary }] = await Promise.all([getJson(`/api/agents?${params}`), getJson("/api/summary")]);
     const total = Number(headers.get("x-total-count") ?? agents.length);
     renderSummary(summary);
-    renderRows(document.querySelector("#agent-table tbody"), agents, { selected: view.selected, onOpen: openDetail, staleThresholdMs: view.staleThresholdMs });
+    renderRows(document.querySelector("#agent-table tbody"), agents, { selected: view.selected, onOpen: openDetail, staleThresholdMs: view.staleThresholdMs, lateAfterMs: view.lateAfterMs });
     $("page-info").textContent = total === 0 ? "0 of 0" : `${view.offset + 1}–${Math.min(total, view.offset + view.limit)} of ${total}`;
     $("prev").disabled = view.offset === 0;
     $("next").disabled = view.offset + view.limit >= total;
@@ -120,6 +120,7 @@ const settings = await getJson("/api/settings").then(({ data }) => data, (e) => 
 if (settings) {
   setStates(settings.states);
   view.staleThresholdMs = settings.staleThresholdMs;
+  view.lateAfterMs = settings.lateAfterMs ?? Infinity;
   if (settings.tokenRequired && !getToken()) $("token").placeholder = "required for restart / clean-up";
 }
 setupControls();
@@ -128,5 +129,5 @@ if (m) view.selected = decodeURIComponent(m[1]);
 void refresh();
 void refreshPerf();
 connect();
-setInterval(() => tick(view.staleThresholdMs), 1000);
+setInterval(() => tick(view.staleThresholdMs, view.lateAfterMs), 1000);
 setInterval(() => void refreshPerf(), 5000);

@@ -3,11 +3,12 @@
  * asks the supervisor to restart the agent; `POST /api/cleanup-stale` deletes stale/stopped/failed
  * records (optionally only those silent for `olderThanSeconds`, or just lists them with `dryRun`).
  * Only the running supervisor serves restart requests, and only for the agents it runs: any other
- * request is refused (409, nothing written). Clean-up keeps the records of the agents it runs.
+ * request is refused (assertRestartable; 409 from the error handler, nothing written). Clean-up
+ * keeps the records of the agents it runs.
  */
 import { z } from "zod";
 import { AgentNotFoundError } from "../../errors/index.js";
-import { readSupervision } from "../../supervisor/supervision.js";
+import { assertRestartable, readSupervision } from "../../supervision/index.js";
 import type { RoutePlugin } from "../context.js";
 import { parseOr400 } from "../errors.js";
 import { cleanupBody, nameParams, optionalBody } from "../schemas.js";
@@ -21,22 +22,7 @@ export const adminRoutes: RoutePlugin = (app, ctx) => {
     parseOr400(emptyBody, req.body, "body");
     const agent = await ctx.store.getAgent(name);
     if (!agent) throw new AgentNotFoundError(name);
-    const sup = await readSupervision(ctx.store, ctx.config.databasePath);
-    if (!sup.running) {
-      return reply.code(409).send({
-        error: "NO_SUPERVISOR", name,
-        message: `No supervisor is running on this database, so nothing would serve a restart request; none was recorded. ` +
-          `Start the fleet with bg-agents start, or restart ${name} where it runs.`,
-      });
-    }
-    if (!sup.agents.includes(name)) {
-      const where = agent.pid !== null ? ` (pid ${agent.pid}${agent.host ? ` on ${agent.host}` : ""})` : "";
-      return reply.code(409).send({
-        error: "AGENT_NOT_SUPERVISED", name,
-        message: `${name} is not supervised: the running supervisor (pid ${sup.pid ?? "?"}) does not run it, so a restart request would never be served; ` +
-          `none was recorded. Restart it where it runs${where}.`,
-      });
-    }
+    assertRestartable(await readSupervision(ctx.store.fleet, ctx.config.databasePath), [agent]);
     await ctx.store.requestRestart(name);
     ctx.logger.info(`restart requested for ${JSON.stringify(name)} from ${req.ip}`);
     ctx.live.nudge();
@@ -46,7 +32,7 @@ export const adminRoutes: RoutePlugin = (app, ctx) => {
   app.post("/api/cleanup-stale", { onRequest: ctx.requireToken }, async (req) => {
     const b = parseOr400(cleanup, req.body, "body");
     const olderThanMs = b.olderThanSeconds === undefined ? undefined : b.olderThanSeconds * 1000;
-    const sup = await readSupervision(ctx.store, ctx.config.databasePath);
+    const sup = await readSupervision(ctx.store.fleet, ctx.config.databasePath);
     const reason = `supervised: the running supervisor (pid ${sup.pid ?? "?"}) runs it`;
     const result = await ctx.store.cleanupStale({ olderThanMs, dryRun: b.dryRun, keep: sup.agents });
     const removed = result.removed;

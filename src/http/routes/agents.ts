@@ -16,7 +16,7 @@ import { listQuery, logsQuery, nameParams } from "../schemas.js";
 export const agentRoutes: RoutePlugin = (app, ctx) => {
   app.get("/api/agents", async (req, reply) => {
     const q = parseOr400(listQuery, req.query, "query");
-    const { total, json } = await queryAgents(ctx.store, q, ctx.clock.now());
+    const { total, json } = await queryAgents(ctx.store, q, ctx.clock.now(), { lateAfterMs: ctx.config.lateAfterMs });
     reply.header("x-total-count", String(total)).type("application/json; charset=utf-8");
     return json;
   });
@@ -27,6 +27,7 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
   app.get("/api/settings", async () => ({
     staleThresholdMs: ctx.config.staleThresholdMs,
     heartbeatIntervalMs: ctx.config.heartbeatIntervalMs,
+    lateAfterMs: ctx.config.lateAfterMs,
     tokenRequired: ctx.config.apiToken !== undefined,
     /** Every state, the live and revivable sets, labels and sort order: the page keeps no copy. */
     states: stateVocabulary(),
@@ -40,7 +41,7 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
     // the transition list is oldest-first: take the last day, keep the newest 100
     const transitions = (await ctx.store.getTransitions({ agent: name, since: now - 86_400_000, limit: 5000 })).slice(-100);
     return {
-      agent: toAgentView(record, now),
+      agent: toAgentView(record, now, { lateAfterMs: ctx.config.lateAfterMs }),
       staleThresholdMs: ctx.config.staleThresholdMs,
       transitions: transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
       errors: (await ctx.store.getErrors({ agent: name, limit: 20 })).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),

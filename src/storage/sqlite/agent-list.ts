@@ -55,9 +55,9 @@ export class AgentList {
   }
 
   /** The same list as a JSON array of AgentView objects at `now`, rendered by SQLite. */
-  listJson(q: AgentQuery, now: number): { json: string; count: number } {
-    const { sql, params } = this.select(AGENT_VIEW_JSON, "agents, (SELECT CAST(? AS INTEGER) AS now)", q);
-    const rows = this.statement(sql, false).pluck().all(Math.trunc(now), ...params) as string[];
+  listJson(q: AgentQuery, now: number, lateAfterMs = Number.MAX_SAFE_INTEGER): { json: string; count: number } {
+    const { sql, params } = this.select(AGENT_VIEW_JSON, "agents, (SELECT CAST(? AS INTEGER) AS now, CAST(? AS INTEGER) AS late_after)", q);
+    const rows = this.statement(sql, false).pluck().all(Math.trunc(now), Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(lateAfterMs)), ...params) as string[];
     return { json: `[${rows.join(",")}]`, count: rows.length };
   }
 

@@ -2,7 +2,7 @@
  * AgentView (src/views/agent-view.ts) rendered by SQLite: one json_object per row. For a 10k-agent
  * `GET /api/agents` this halves the time of reading 21 columns into JS, building view objects and
  * JSON.stringify (npm run bench). test/storage/sqlite/agent-view-sql.test.ts keeps it equal to toAgentView.
- * Expects a `now` column (integer ms) from the query's FROM clause.
+ * Expects `now` and `late_after` columns (integer ms) from the query's FROM clause.
  */
 import { STATE_LABELS } from "../states.js";
 import { LIVE_SQL } from "./state-sql.js";
@@ -36,4 +36,6 @@ export const AGENT_VIEW_JSON = `json_object(
   'eventLoopLagMs', loop_lag_ms, 'restarts', restarts,
   'restartRequested', json(CASE WHEN restart_requested_at IS NULL THEN 'false' ELSE 'true' END),
   'errorCount', error_count, 'lastError', last_error,
-  'lastErrorAt', CASE WHEN last_error_at IS NULL THEN NULL ELSE ${iso("last_error_at")} END)`;
+  'lastErrorAt', CASE WHEN last_error_at IS NULL THEN NULL ELSE ${iso("last_error_at")} END,
+  'late', json(CASE WHEN state IN ${LIVE_SQL} AND now - last_heartbeat > late_after THEN 'true' ELSE 'false' END),
+  'activity', json(activity))`;

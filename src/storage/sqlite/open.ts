@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
-import { DatabaseError } from "../../errors/index.js";
+import { DatabaseError, isDatabaseError } from "../../errors/index.js";
 import { isMemoryPath } from "../location.js";
 export { isMemoryPath };
 
@@ -77,7 +77,7 @@ function quickCheck(db: Db, path: string): void {
 
 /** Turns SQLITE_CORRUPT / SQLITE_NOTADB / SQLITE_BUSY into a DatabaseError that says what to do. */
 export function asDatabaseError(e: unknown, path: string): unknown {
-  if (e instanceof DatabaseError) return e;
+  if (isDatabaseError(e)) return e;
   const code = String((e as { code?: unknown })?.code ?? "");
   if (code.startsWith("SQLITE_NOTADB")) {
     return new DatabaseError("DB_NOT_SQLITE", path, `${path} is not a SQLite database. It was left untouched; point DATABASE_PATH elsewhere.`, { cause: e });

@@ -135,9 +135,10 @@ export class SharedState implements StateStore {
     return this.agentList.list(query);
   }
 
-  async agentViewsJson(query: AgentQuery, now: number): Promise<{ json: string; count: number }> {
-    return this.agentList.listJson(query, now);
+  async agentViewsJson(query: AgentQuery, now: number, opts: { lateAfterMs?: number } = {}): Promise<{ json: string; count: number }> {
+    return this.agentList.listJson(query, now, opts.lateAfterMs);
   }
+
 
   async countAgents(filter: AgentFilter = {}): Promise<number> {
     return this.agentList.count(filter);

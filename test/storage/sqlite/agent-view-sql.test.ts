@@ -53,6 +53,23 @@ describe("agentViewsJson", () => {
     for (const unit of [/\d+d \d+h/, /\d+h \d+m/, /\d+m \d+s/, /(^| )\d+s/]) expect(texts).toMatch(unit);
   });
 
+  it("agrees on late (LATE_AFTER) and on activity", async () => {
+    const { store, now } = await variedFleet();
+    const activity = { status: "running" as const, node: "act", step: 2, threadId: "t-1", runStartedAt: now - 5, lastProgressAt: now - 1, running: 1, lastRun: null };
+    await store.updateHeartbeat("a", { activity });
+    for (const lateAfterMs of [1, 60_000, 3_600_000]) {
+      const { json } = await store.agentViewsJson({}, now, { lateAfterMs });
+      const expected = (await store.getRegisteredAgents()).map((r) => toAgentView(r, now, { lateAfterMs }));
+      expect(JSON.parse(json)).toEqual(expected);
+      const late = expected.filter((v) => v.late).map((v) => v.name);
+      // late only in a live state, and only past the bound
+      for (const v of expected) expect(v.late).toBe(["initializing", "active", "error", "recovering"].includes(v.state) && v.lastHeartbeatAgeMs > lateAfterMs);
+      if (lateAfterMs === 60_000) expect(late.length).toBeGreaterThan(0);
+    }
+    const [a] = JSON.parse((await store.agentViewsJson({ nameContains: "a", limit: 100 }, now)).json).filter((v: { name: string }) => v.name === "a");
+    expect(a.activity).toEqual(activity);
+  });
+
   it("pages, sorts and filters as getRegisteredAgents does", async () => {
     const { store, now } = await variedFleet();
     for (const sort of AGENT_SORT_KEYS) {

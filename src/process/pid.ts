@@ -1,4 +1,4 @@
-/** Whether a process id is alive on this host (signal 0: EPERM still means it exists). */
+/** Whether a process id is alive on this host (signal 0 tests without signalling; EPERM still means it exists). */
 export function pidAlive(pid: number | null | undefined): boolean {
   if (!pid || pid <= 0) return false;
   try {

@@ -1,38 +1,46 @@
 /**
  * Runs the supervisor in this process until SIGINT/SIGTERM: one supervisor per database
- * (InstanceLock), then SystemInitializer, agents, healing. Exit 0 after a clean stop,
- * 2 on bad config/database or another supervisor running, 1 on an unexpected failure.
- * Whatever can be refused (an unsafe dashboard bind) is refused before any agent starts, and an
- * error once the agents run stops them (state `stopped`, processes gone) before returning.
+ * (InstanceLock), then SystemInitializer, agents, healing, and the dashboard beside them.
+ * Returns 0 after a clean stop, 1 when the fleet failed (an unexpected error once the agents run:
+ * they are stopped first, state `stopped`, processes gone), 2 for a typed error once running;
+ * bad config, an unsafe dashboard bind or another supervisor are thrown before any agent starts.
  */
-import { loadConfig } from "../config/index.js";
+import { loadConfig, type Config, type ConfigOverrides } from "../config/index.js";
 import { isBgAgentsError, isConfigError } from "../errors/index.js";
 import { assertPingKeyBind, assertSafeBind, startServer, type RunningServer } from "../http/index.js";
-import { closeLogger, createLogger } from "../logging/index.js";
+import { closeLogger, createLogger, type Logger } from "../logging/index.js";
+import { EXIT } from "../process/index.js";
 import { openStore, type StateStore } from "../storage/index.js";
+import { InstanceLock } from "../supervision/index.js";
+import { MONITOR_NAME } from "../supervisor/agent-specs.js";
+import { demoAgents, systemAgents, Supervisor, type AgentSpec } from "../supervisor/index.js";
 import { describeTracing, tracingSettings } from "../tracing/index.js";
-import { demoAgents, MONITOR_NAME, systemAgents, type AgentSpec } from "./agent-specs.js";
-import { InstanceLock } from "./instance-lock.js";
-import { Supervisor } from "./supervisor.js";
+import { channelsFromConfig } from "../notify/index.js";
+import { onStopSignals } from "./signals.js";
 
 export interface RunSupervisorOptions {
+  /** Also run the demo workers. @defaultValue false */
   demo?: boolean;
-  /** Extra agents to run besides the system agents. */
+  /** Extra agents to run besides the system agents. @defaultValue none */
   extra?: AgentSpec[];
   /** Serve the dashboard/API on DASHBOARD_HOST:DASHBOARD_PORT. @defaultValue true */
   dashboard?: boolean;
+  /** Settings that win over the environment (the CLI's flags). @defaultValue none */
+  overrides?: ConfigOverrides;
 }
 
 export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<number> {
-  const config = loadConfig();
+  const withDashboard = opts.dashboard ?? true;
+  const config = loadConfig(process.env, opts.overrides);
   // refused before the lock, the database and any agent: nothing to clean up
-  if (opts.dashboard !== false) {
+  const channels = channelsFromConfig(config);
+  if (withDashboard) {
     assertSafeBind(config.dashboardHost, config.apiToken);
     assertPingKeyBind(config.dashboardHost, config.pingKey);
   }
   const lock = InstanceLock.acquire(config.databasePath);
   const logger = createLogger({ agentName: "supervisor", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
-  const log = logger.child({ module: "main" });
+  const log = logger.child({ module: "app" });
   let store: StateStore | undefined;
   let server: RunningServer | undefined;
   let stopping: Promise<void> | undefined;
@@ -41,22 +49,21 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
     store = await openStore(config);
     const agents = [...systemAgents(), ...(opts.demo ? demoAgents() : []), ...(opts.extra ?? [])];
     const sup = (supervisor = new Supervisor({ config, store, logger, agents }));
-    const stop = (signal: string) => {
+    onStopSignals((signal) => {
       stopping ??= sup.stop(`${signal} received`);
-    };
-    process.on("SIGINT", () => stop("SIGINT"));
-    process.on("SIGTERM", () => stop("SIGTERM"));
+    });
     log.info(describeTracing(tracingSettings()));
-    log.info(`supervising ${agents.map((a) => a.name).join(", ")} on ${config.databasePath} ` +
+    log.info(channels.length ? `notifications to ${channels.map((c) => c.id).join(", ")} (sent by ${MONITOR_NAME})` : "notifications off (NOTIFY_URLS is not set)");
+    log.info(`supervising ${agents.map((a) => a.name).join(", ")} on ${(await store.storageInfo()).location} ` +
       `(heartbeat ${config.heartbeatIntervalMs / 1000}s, stale after ${config.staleThresholdMs / 1000}s)`);
     await sup.start();
-    if (opts.dashboard !== false) server = await startDashboard(store, config, logger);
+    if (withDashboard) server = await startDashboard(store, config, logger);
     await sup.wait();
     await stopping;
     log.info("supervisor stopped");
-    return 0;
+    return EXIT.OK;
   } catch (e) {
-    log.error(isBgAgentsError(e) ? (e as Error).message : ((e as Error)?.stack ?? String(e)));
+    log.error(isBgAgentsError(e) ? e.message : ((e as Error)?.stack ?? String(e)));
     // agents may be running (start() spawns them): stop them rather than leave orphans behind
     if (supervisor) {
       try {
@@ -65,7 +72,7 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
         log.error(`stopping the agents failed: ${(stopError as Error)?.message ?? String(stopError)}`);
       }
     }
-    return isBgAgentsError(e) ? 2 : 1;
+    return isBgAgentsError(e) ? EXIT.USAGE : EXIT.PROBLEMS;
   } finally {
     await server?.close();
     await store?.close();
@@ -75,8 +82,8 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
 }
 
 /** The dashboard is a window on the fleet, not part of it: a taken port is logged, the fleet runs on. */
-async function startDashboard(store: StateStore, config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>): Promise<RunningServer | undefined> {
-  const log = logger.child({ module: "main" });
+async function startDashboard(store: StateStore, config: Config, logger: Logger): Promise<RunningServer | undefined> {
+  const log = logger.child({ module: "app" });
   try {
     // /healthz watches the supervised monitor, whose name is fixed whatever AGENT_NAME says
     const server = await startServer({ store, config, logger, monitorName: MONITOR_NAME });
@@ -84,7 +91,7 @@ async function startDashboard(store: StateStore, config: ReturnType<typeof loadC
     return server;
   } catch (e) {
     if (isConfigError(e)) throw e; // unsafe bind (non-loopback without API_TOKEN): refuse to start
-    log.error(`dashboard not started: ${(e as Error).message}. Set DASHBOARD_PORT to a free port, or run with --no-dashboard.`);
+    log.error(`dashboard not started: ${(e as Error).message.replace(/\.?$/, ".")} Or run with --no-dashboard.`);
     return undefined;
   }
 }
