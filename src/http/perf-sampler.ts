@@ -5,6 +5,7 @@
  */
 import type { Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
+import { RepeatedProblem } from "../logging/repeat.js";
 import type { StateStore } from "../storage/index.js";
 
 export interface PerfSample {
@@ -41,7 +42,11 @@ export class PerfSampler {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
 
-  constructor(private readonly opts: PerfSamplerOptions) {}
+  private readonly trouble: RepeatedProblem;
+
+  constructor(private readonly opts: PerfSamplerOptions) {
+    this.trouble = new RepeatedProblem(opts.logger, "perf sample", { clock: opts.clock });
+  }
 
   start(): void {
     if (this.timer) return;
@@ -104,9 +109,10 @@ export class PerfSampler {
       this.samples.push(sample);
       if (this.samples.length > (this.opts.keep ?? 360)) this.samples.shift();
       this.opts.onSample?.(sample);
+      this.trouble.recovered();
       return sample;
     } catch (e) {
-      this.opts.logger.warn(`perf sample failed: ${(e as Error).message}`);
+      this.trouble.failed(e);
       return undefined;
     } finally {
       this.busy = false;

@@ -15,6 +15,7 @@ import { invokeConfig } from "../agents/runtime/invoke-config.js";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
+import { RepeatedProblem } from "../logging/repeat.js";
 import { SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
 import { VERSION } from "../version.js";
 import { INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
@@ -56,6 +57,8 @@ export class Supervisor {
   private quietUntil = 0;
   private loop: Promise<void> | undefined;
   private readonly startedAt: number;
+  private readonly heartbeatTrouble: RepeatedProblem;
+  private readonly bookkeepingTrouble: RepeatedProblem;
 
   constructor(private readonly o: SupervisorOptions) {
     this.config = o.config;
@@ -63,6 +66,8 @@ export class Supervisor {
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ module: "supervisor" });
     this.startedAt = this.clock.now();
+    this.heartbeatTrouble = new RepeatedProblem(this.log, "supervisor heartbeat", { clock: this.clock });
+    this.bookkeepingTrouble = new RepeatedProblem(this.log, "bookkeeping write", { clock: this.clock });
     this.specs = new Map(o.agents.map((a) => [a.name, a]));
     const c = o.config;
     this.policy = new RestartPolicy({
@@ -182,7 +187,7 @@ export class Supervisor {
     this.heartbeatStartedAt = started;
     this.lastHeartbeatAt = started;
     sendHeartbeat(this.ctx)
-      .catch((e: unknown) => this.log.warn(`supervisor heartbeat failed: ${(e as Error).message}`))
+      .then(() => this.heartbeatTrouble.recovered(), (e: unknown) => this.heartbeatTrouble.failed(e))
       .finally(() => {
         this.lastHeartbeatMs = this.clock.now() - started;
         this.heartbeatStartedAt = undefined;
@@ -312,8 +317,9 @@ export class Supervisor {
   private async quietly(op: () => Promise<unknown>): Promise<void> {
     try {
       await op();
+      this.bookkeepingTrouble.recovered();
     } catch (e) {
-      this.log.warn(`bookkeeping write failed: ${(e as Error).message}`);
+      this.bookkeepingTrouble.failed(e);
     }
   }
 }
