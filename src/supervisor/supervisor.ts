@@ -127,6 +127,7 @@ export class Supervisor {
       const a = await this.store.getAgent(name);
       if (a) own.set(name, a);
     }
+    await this.reconcile(own);
     const restarting = new Set([...this.specs.keys()].filter((n) => {
       const child = this.children.get(n);
       return !child || child.pid !== own.get(n)?.pid;
@@ -160,6 +161,23 @@ export class Supervisor {
       // only a child that registered itself (same pid) and had time to start is judged by stale marks
       if (!child || child.pid !== a.pid || now - child.startedAt < this.config.staleThresholdMs) continue;
       this.restartHung(name, `stale: ${a.stateReason ?? "no heartbeat"}`);
+    }
+  }
+
+  /**
+   * Our agents without a process say so: a record still live while we run no process for it (its
+   * exit's write failed, or someone else wrote it) becomes `recovering` (restart pending) or `failed`
+   * (budget spent). Runs every tick, so a bookkeeping write that failed is retried until it lands.
+   */
+  private async reconcile(own: Map<string, AgentRecord>): Promise<void> {
+    for (const [name, a] of own) {
+      if (this.stopping || this.children.has(name)) continue;
+      const gaveUp = this.gaveUp.has(name);
+      if (!["initializing", "active", "error", ...(gaveUp ? ["recovering"] : [])].includes(a.state)) continue;
+      const state: AgentState = gaveUp ? "failed" : "recovering";
+      const why = gaveUp ? "restart budget spent" : "restart pending";
+      await this.quietly(() => this.store.updateAgentState(name, state, `supervisor: no process runs it (${why}); the record said ${a.state}`));
+      own.set(name, { ...a, state });
     }
   }
 
