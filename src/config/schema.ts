@@ -76,7 +76,7 @@ export interface Config {
   restartWindowMs: number;
   /** Longest wait before a restart (backoff cap). @defaultValue 60 s */
   restartBackoffMaxMs: number;
-  /** PerformanceMonitorAgent thresholds. @defaultValue 100 ms, 1 %, 512 MB */
+  /** PerformanceMonitorAgent thresholds. @defaultValue 100 ms, 80 % of one core, 512 MB */
   perfDbResponseMs: number;
   perfCpuPercent: number;
   perfRssMb: number;
@@ -108,6 +108,10 @@ export interface Config {
   lateAfterMs: number;
   /** The dashboard address put in messages. @defaultValue http://DASHBOARD_HOST:DASHBOARD_PORT/ */
   dashboardUrl?: string;
+  /** A threshold must be crossed this long before it warns (and be back this long before "back to normal"). @defaultValue 300 s */
+  perfAlertForMs: number;
+  /** An agent's first seconds after a (re)start raise no threshold alert. @defaultValue 60 s */
+  perfStartupGraceMs: number;
 }
 
 const ms = (v: number) => Math.round(v * 1000);
@@ -180,10 +184,16 @@ export const VARIABLES: VariableSpec[] = [
     description: "Supervisor: longest wait before a restart (backoff grows by BACKOFF_FACTOR up to this)", schema: seconds, toConfig: ms as never },
   { env: "PERF_DB_RESPONSE_MS", key: "perfDbResponseMs", default: "100", allowed: "milliseconds > 0",
     description: "PerformanceMonitorAgent: warn when the DB probe p95 exceeds this", schema: z.coerce.number().finite().positive() },
-  { env: "PERF_CPU_PERCENT", key: "perfCpuPercent", default: "1", allowed: "percent of one core > 0",
-    description: "PerformanceMonitorAgent: warn when an agent's CPU exceeds this", schema: z.coerce.number().finite().positive() },
+  { env: "PERF_CPU_PERCENT", key: "perfCpuPercent", default: "80", allowed: "percent of one core > 0",
+    description: "PerformanceMonitorAgent: warn when an agent's CPU (percent of one core) stays above this for PERF_ALERT_FOR", schema: z.coerce.number().finite().positive() },
   { env: "PERF_RSS_MB", key: "perfRssMb", default: "512", allowed: "megabytes > 0",
-    description: "PerformanceMonitorAgent: warn when an agent's RSS exceeds this", schema: z.coerce.number().finite().positive() },
+    description: "PerformanceMonitorAgent: warn when an agent's RSS stays above this for PERF_ALERT_FOR", schema: z.coerce.number().finite().positive() },
+  { env: "PERF_ALERT_FOR", key: "perfAlertForMs", default: "300", allowed: "seconds >= 0 (0 = at once)",
+    description: "PerformanceMonitorAgent: a threshold warns only after it has been crossed this long (like Prometheus `for:`), and is back to normal only after it has been under it as long",
+    schema: z.coerce.number({ message: "expected a number of seconds" }).finite().min(0, "expected seconds >= 0"), toConfig: ms as never },
+  { env: "PERF_STARTUP_GRACE", key: "perfStartupGraceMs", default: "60", allowed: "seconds >= 0",
+    description: "PerformanceMonitorAgent: no threshold alert for an agent in its first seconds after a (re)start (start-up CPU is no alarm)",
+    schema: z.coerce.number({ message: "expected a number of seconds" }).finite().min(0, "expected seconds >= 0"), toConfig: ms as never },
   { env: "PING_KEY", key: "pingKey", default: undefined, allowed: "16+ characters of A-Z a-z 0-9 _ -",
     description: "The key in healthchecks.io-style ping URLs `/ping/<PING_KEY>/<name>` (docs/ping-protocols.md); required when DASHBOARD_HOST is not loopback. Without it (loopback only) `/ping/<name>` works", schema: z.string().min(16, "expected at least 16 characters").regex(TOKEN, "expected only A-Z a-z 0-9 _ -"), secret: true },
   { env: "PUSH_TOKENS", key: "pushTokens", default: undefined, allowed: "token=agent pairs, comma-separated; tokens 8+ of A-Z a-z 0-9 _ -",

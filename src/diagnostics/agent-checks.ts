@@ -1,7 +1,8 @@
 /**
  * Doctor's checks on agent records (the seed's "common issues"): monitor not running, agents stuck
- * initializing, stale heartbeats, failed agents, agents in error. Pure functions of records, time and
- * who supervises what (restart advice: `bg-agents restart` only for the running supervisor's agents).
+ * initializing, stale heartbeats, live records whose process on this host is gone, failed agents,
+ * agents in error. Pure functions of records, time and who supervises what (restart advice:
+ * `bg-agents restart` only for the running supervisor's agents).
  */
 import { hostname } from "node:os";
 import { pidAlive } from "../process/index.js";
@@ -36,6 +37,8 @@ export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOption
     const where = `pid ${a.pid}@${a.host ?? "?"}`;
     return a.host === here ? `${where} ${alive(a.pid) ? "is running" : "is NOT running"}` : where;
   };
+  /** The record says a process on this host runs it, and that process is gone. */
+  const gone = (a: AgentRecord) => a.pid !== null && a.host === here && !alive(a.pid);
   const age = (a: AgentRecord) => formatDuration(o.now - a.lastHeartbeat);
   const list = (as: AgentRecord[], line: (a: AgentRecord) => string) => [
     ...as.slice(0, LISTED).map(line),
@@ -75,9 +78,42 @@ export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOption
       detail: `not running: state ${monitor.state}${monitor.stateReason ? ` (${monitor.stateReason})` : ""}, last heartbeat ${age(monitor)} ago, ${proc(monitor)}`,
       fix: [...startIt, `see why it stopped: bg-agents logs ${quote(o.monitorName)} --level warn`],
     });
+  } else if (gone(monitor)) {
+    findings.push({
+      id: "monitor", title: mTitle, status: "fail",
+      detail: `its record says ${monitor.state} (last heartbeat ${age(monitor)} ago) but ${proc(monitor)}: nothing marks silent agents stale`,
+      fix: [
+        sup.running && sup.agents.includes(o.monitorName)
+          ? "the running supervisor restarts it within a stale threshold; if it does not, see its log: bg-agents logs supervisor --level warn"
+          : startIt[0]!,
+        startIt[1]!,
+        `see why it ended: bg-agents logs ${quote(o.monitorName)} --level warn`,
+      ],
+    });
+  } else if (monitor.state === "error" || monitor.state === "recovering") {
+    findings.push({
+      id: "monitor", title: mTitle, status: "warn",
+      detail: `${monitor.state} (retrying after an error: ${monitor.lastError ?? "-"}), last heartbeat ${age(monitor)} ago, ${proc(monitor)}`,
+      fix: [`watch it: bg-agents logs ${quote(o.monitorName)} --follow`],
+    });
   } else {
     findings.push({ id: "monitor", title: mTitle, status: "ok", detail: `${monitor.state}, last heartbeat ${age(monitor)} ago, ${proc(monitor)}` });
   }
+
+  // 1b. live records whose process on this host is gone (overdue ones are listed under stale heartbeats)
+  const onThisHost = records.filter((a) => a.name !== o.monitorName && LIVE.includes(a.state) && a.pid !== null && a.host === here);
+  const dead = onThisHost.filter((a) => !overdue(a) && gone(a));
+  findings.push(dead.length
+    ? {
+        id: "agents.processes", title: "Agent processes", status: "fail",
+        detail: `${dead.length} agent(s) recorded as live on this host (${here}) whose process is gone: their state is not true`,
+        items: list(dead, (a) => `${a.name}: ${a.state}, last heartbeat ${age(a)} ago, ${proc(a)}`),
+        fix: [
+          ...restartFixes(dead, "start it again"),
+          `see why it ended: bg-agents logs ${quote(dead[0]!.name)} --level warn`,
+        ],
+      }
+    : { id: "agents.processes", title: "Agent processes", status: "ok", detail: `every live agent recorded on this host has its process running (${onThisHost.length} checked)` });
 
   // 2. stuck in initializing
   const stuck = records.filter((a) => a.state === "initializing" && o.now - a.stateChangedAt > o.stuckAfterMs);

@@ -6,6 +6,7 @@
 import { lockHolders, type LockHolder } from "../locking/index.js";
 import { SCHEMA_VERSION, schemaVersion, type Db } from "../storage/sqlite/index.js";
 import { inspectDbFile, type DbFileInfo } from "./db-file.js";
+import { diskSpace, type DiskSpace } from "./disk-space.js";
 import { hasTable, openReadOnly } from "./db-open.js";
 import { checkIntegrity, type IntegrityResult } from "./integrity.js";
 import { probeReads, probeWrite, type ReadProbe, type WriteProbe } from "./probe.js";
@@ -20,6 +21,10 @@ export interface DbCheckOptions {
   probeTimeoutMs?: number;
   /** WAL bigger than this is reported (checkpoints starved by a long reader). @defaultValue 64 MiB */
   walWarnBytes?: number;
+  /** Less free space than this on the database's file system is a warning. @defaultValue 64 MiB or 10% of a smaller one */
+  spaceWarnBytes?: number;
+  /** Less free space than this is a failure: writes are about to fail with SQLITE_FULL. @defaultValue 4 MiB or 2% of a smaller one */
+  spaceFailBytes?: number;
   /** Probe latency above this is reported (the seed's 100 ms target). @defaultValue 100 */
   slowMs?: number;
   /** Called before each long step (for a progress display). */
@@ -39,6 +44,7 @@ export interface DbCheckReport {
   integrity?: IntegrityResult;
   schema?: { version: number; expected: number };
   journalMode?: string;
+  space?: DiskSpace;
   pages?: { pageSize: number; pageCount: number; freelistCount: number };
   lockHolders: LockHolder[];
   latency?: { reads: ReadProbe; write?: WriteProbe };
@@ -62,9 +68,23 @@ export async function checkDatabase(path: string, opts: DbCheckOptions = {}): Pr
   const fileFinding = fileProblem(file);
   if (fileFinding) return add(fileFinding), done();
   add({ id: "db.file", title: "Database file", status: "ok", detail: `SQLite file, ${bytes(file.sizeBytes)}` });
+  report.space = diskSpace(path);
+  if (report.space) {
+    const total = report.space.totalBytes;
+    add(spaceFinding(path, report.space, opts.spaceWarnBytes ?? Math.min(64 * MiB, total * 0.1), opts.spaceFailBytes ?? Math.min(4 * MiB, total * 0.02)));
+  }
 
   opts.onStep?.(opts.full ? "integrity_check (reads every page)" : "quick_check");
   report.integrity = await checkIntegrity(path, { full: opts.full });
+  if (report.integrity.error) {
+    const { code, message } = report.integrity.error;
+    add({
+      id: "db.integrity", title: "Integrity", status: "fail",
+      detail: `${report.integrity.mode} could not run (${code}: ${message}); this says nothing about corruption, and the file was not modified`,
+      fix: storageFix(code, path) ?? ["run bg-agents db-check again; if it keeps failing, check the file's permissions and the disk"],
+    });
+    return done();
+  }
   if (!report.integrity.ok) {
     add({
       id: "db.integrity", title: "Integrity", status: "fail",
@@ -164,6 +184,30 @@ function inspectStorage(db: Db, report: DbCheckReport, add: (f: Finding) => void
   }
 }
 
+function spaceFinding(path: string, s: DiskSpace, warnBytes: number, failBytes: number): Finding {
+  const id = "db.space";
+  const title = "Free space";
+  const detail = `${bytes(s.freeBytes)} free of ${bytes(s.totalBytes)} on the file system of ${s.dir}`;
+  if (s.notWritable) {
+    const what = s.notWritable === "EROFS" ? "the file system is read-only" : `writes are refused (${s.notWritable})`;
+    return { id, title: "Writable", status: "fail", detail: `${what}: ${s.dir}; every agent write fails (${detail})`, fix: storageFix(s.notWritable, path) };
+  }
+  const fix = [`free space on the file system of ${s.dir} (or move DATABASE_PATH to a bigger one)`, "old log files and checkpoints take room too: LOG_RETENTION_DAYS, CHECKPOINT_RETENTION"];
+  if (s.freeBytes < failBytes) return { id, title, status: "fail", detail: `${detail}: writes fail or are about to fail with SQLITE_FULL (database or disk is full)`, fix };
+  if (s.freeBytes < warnBytes) return { id, title, status: "warn", detail: `${detail} (less than ${bytes(warnBytes)})`, fix };
+  return { id, title, status: "ok", detail };
+}
+
+/** What to do when the probe write failed for a reason other than a lock: the cause is the file system, not a holder. */
+function storageFix(code: string | undefined, path: string): string[] | undefined {
+  if (!code) return undefined;
+  if (code === "SQLITE_FULL" || code === "ENOSPC" || code === "SQLITE_IOERR_SHMSIZE") return [`free space on the file system of ${path} (df -h ${path}); agents resume on their own once writes succeed`];
+  if (code.startsWith("SQLITE_READONLY") || code === "EROFS") return [`the database or its file system is read-only: check how its file system is mounted (findmnt -T ${path}) and the file's owner and mode (ls -l ${path}*)`];
+  if (code.startsWith("SQLITE_IOERR") || code === "EIO") return [`the disk returned an I/O error: check the kernel log (dmesg) and the disk holding ${path}`];
+  if (code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_PERM" || code === "EACCES") return [`the database cannot be opened for writing: check the permissions of ${path} and its directory`];
+  return undefined;
+}
+
 function latencyFinding(report: DbCheckReport, slowMs: number): Finding {
   const { reads, write } = report.latency!;
   const id = "db.latency";
@@ -179,7 +223,7 @@ function latencyFinding(report: DbCheckReport, slowMs: number): Finding {
           ? "the probe write got SQLITE_BUSY: a connection outside the state lock (a sqlite3 shell, a backup) holds a write transaction"
           : `the probe write failed: ${write.error}`,
       items: [readText, ...(write.error ? [write.error] : [])],
-      fix: [
+      fix: storageFix(write.errorCode, report.path) ?? [
         "see what the holder is doing; if it is hung, stop it (kill <pid>): the kernel releases its lock",
         "close any sqlite3 shell or backup tool that has the database open",
         "if the waits are only long under load, raise LOCK_TIMEOUT / RETRY_ATTEMPTS / BACKOFF_FACTOR",

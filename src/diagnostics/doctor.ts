@@ -12,6 +12,9 @@ import { hasTable, openReadOnly, readAgentRecords } from "./db-open.js";
 import { rawSystemState } from "./supervisor-record.js";
 import { verdictOf, type Finding, type Verdict } from "./types.js";
 
+/** Failures that still leave the records readable (a full disk, a failed probe write). */
+const READABLE_DESPITE = ["db.latency", "db.space"];
+
 export interface DoctorOptions {
   config: Config;
   now?: number;
@@ -34,7 +37,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const path = o.config.databasePath;
   const database = await checkDatabase(path, { probeTimeoutMs: Math.min(o.config.lockTimeoutMs, 2000), onStep: o.onStep });
   const findings: Finding[] = [summariseDatabase(database), ...lockingFindings(database)];
-  const usable = database.schema !== undefined && !database.findings.some((f) => f.status === "fail" && f.id !== "db.latency");
+  const usable = database.schema !== undefined && !database.findings.some((f) => f.status === "fail" && !READABLE_DESPITE.includes(f.id));
   if (usable) {
     o.onStep?.("reading agents");
     const db = openReadOnly(path);
@@ -60,7 +63,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
 
 /** File, integrity and schema in one line; the first problem found, with its fix. */
 function summariseDatabase(r: DbCheckReport): Finding {
-  const health = r.findings.filter((f) => ["db.file", "db.integrity", "db.open", "db.schema", "db.journal"].includes(f.id));
+  const health = r.findings.filter((f) => ["db.file", "db.space", "db.integrity", "db.open", "db.schema", "db.journal"].includes(f.id));
   const bad = health.find((f) => f.status === "fail") ?? health.find((f) => f.status === "warn");
   if (bad) return { ...bad, id: "database", title: `Database (${bad.title.toLowerCase()})` };
   return {

@@ -10,6 +10,8 @@ export interface IntegrityResult {
   ok: boolean;
   /** SQLite's complaints (at most `maxErrors`), or the error that stopped the check. */
   problems: string[];
+  /** Set when the check could not run (the file could not be opened or read): not evidence of corruption. */
+  error?: { code: string; message: string };
   ms: number;
 }
 
@@ -24,7 +26,11 @@ try {
   const rows = db.pragma(workerData.mode + "(" + workerData.maxErrors + ")");
   parentPort.postMessage({ problems: rows.map((r) => String(Object.values(r)[0])).filter((r) => r !== "ok") });
 } catch (e) {
-  parentPort.postMessage({ problems: [String(e && e.message || e)], failed: true });
+  const message = String(e && e.message || e);
+  const code = String(e && e.code || "ERROR");
+  // SQLite says so when the file itself is damaged; anything else (full, read-only, busy, I/O) kept it from running
+  if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") parentPort.postMessage({ problems: [message] });
+  else parentPort.postMessage({ problems: [message], error: { code, message } });
 } finally {
   try { db && db.close(); } catch {}
 }`;
@@ -36,12 +42,12 @@ export function checkIntegrity(path: string, opts: { full?: boolean; maxErrors?:
   return new Promise((resolve) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, mode, maxErrors: opts.maxErrors ?? 20 } });
     let settled = false;
-    const finish = (problems: string[]) => {
+    const finish = (problems: string[], error?: IntegrityResult["error"]) => {
       if (settled) return;
       settled = true;
-      resolve({ mode, ok: problems.length === 0, problems, ms: performance.now() - started });
+      resolve({ mode, ok: problems.length === 0, problems, ms: performance.now() - started, ...(error ? { error } : {}) });
     };
-    worker.once("message", (m: { problems: string[] }) => finish(m.problems));
+    worker.once("message", (m: { problems: string[]; error?: IntegrityResult["error"] }) => finish(m.problems, m.error));
     worker.once("error", (e) => finish([`integrity check crashed: ${e.message}`]));
     worker.once("exit", (code) => finish([`integrity check ended without a result (worker exit code ${code})`]));
   });

@@ -41,11 +41,12 @@ export function probeReads(db: Db, samples = 5): ReadProbe {
 }
 
 export async function probeWrite(path: string, timeoutMs: number): Promise<WriteProbe> {
-  const lock = new FileStateLock(`${path}.lock`, { timeoutMs });
+  let lock: FileStateLock | undefined;
   let db: Db | undefined;
   let started = performance.now();
   let lockMs: number | undefined;
   try {
+    lock = new FileStateLock(`${path}.lock`, { timeoutMs }); // opening it fails on a read-only file system
     db = new Database(path, { fileMustExist: true });
     db.pragma(`busy_timeout = ${Math.round(timeoutMs)}`);
     const conn = db;
@@ -66,6 +67,6 @@ export async function probeWrite(path: string, timeoutMs: number): Promise<Write
     return { ok: false, lockMs, errorCode, error: (e as Error).message };
   } finally {
     db?.close();
-    lock.close();
+    lock?.close();
   }
 }

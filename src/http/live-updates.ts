@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { Logger } from "../logging/index.js";
+import { RepeatedProblem } from "../logging/repeat.js";
 import type { StateStore } from "../storage/index.js";
 import { toSummaryView } from "../views/agent-view.js";
 
@@ -17,7 +18,11 @@ export class LiveUpdates {
   private polling = false;
   private seq = 0;
 
-  constructor(private readonly store: StateStore, private readonly logger: Logger, private readonly pollMs: number) {}
+  private readonly trouble: RepeatedProblem;
+
+  constructor(private readonly store: StateStore, logger: Logger, private readonly pollMs: number) {
+    this.trouble = new RepeatedProblem(logger, "live update poll");
+  }
 
   get clientCount(): number {
     return this.clients.size;
@@ -70,12 +75,13 @@ export class LiveUpdates {
     this.polling = true;
     try {
       const fp = await this.store.changeToken();
+      this.trouble.recovered();
       if (fp === this.last) return;
       this.last = fp;
       const summary = toSummaryView(await this.store.summary());
       this.broadcast(`id: ${++this.seq}\nevent: summary\ndata: ${JSON.stringify(summary)}\n\n`);
     } catch (e) {
-      this.logger.warn(`live update poll failed: ${(e as Error).message}`);
+      this.trouble.failed(e);
     } finally {
       this.polling = false;
     }

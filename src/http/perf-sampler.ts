@@ -6,6 +6,7 @@
 import type { Clock } from "../clock/index.js";
 import { withDefaults } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
+import { RepeatedProblem } from "../logging/repeat.js";
 import type { StateStore } from "../storage/index.js";
 
 export interface PerfSample {
@@ -45,8 +46,11 @@ export class PerfSampler {
   private busy = false;
   private readonly opts: PerfSamplerOptions & typeof DEFAULTS;
 
+  private readonly trouble: RepeatedProblem;
+
   constructor(opts: PerfSamplerOptions) {
     this.opts = withDefaults(DEFAULTS, opts);
+    this.trouble = new RepeatedProblem(opts.logger, "perf sample", { clock: opts.clock });
   }
 
   start(): void {
@@ -110,9 +114,10 @@ export class PerfSampler {
       this.samples.push(sample);
       if (this.samples.length > this.opts.keep) this.samples.shift();
       this.opts.onSample?.(sample);
+      this.trouble.recovered();
       return sample;
     } catch (e) {
-      this.opts.logger.warn(`perf sample failed: ${(e as Error).message}`);
+      this.trouble.failed(e);
       return undefined;
     } finally {
       this.busy = false;

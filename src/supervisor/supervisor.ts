@@ -15,6 +15,7 @@ import { invokeConfig } from "../agents/runtime/invoke-config.js";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
+import { RepeatedProblem } from "../logging/repeat.js";
 import { SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
 import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
@@ -61,6 +62,8 @@ export class Supervisor {
   private loop: Promise<void> | undefined;
   private readonly startedAt: number;
   private readonly stopGraceMs: number;
+  private readonly heartbeatTrouble: RepeatedProblem;
+  private readonly bookkeepingTrouble: RepeatedProblem;
 
   constructor(o: SupervisorOptions) {
     this.config = o.config;
@@ -69,6 +72,8 @@ export class Supervisor {
     this.stopGraceMs = o.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
     this.log = o.logger.child({ module: "supervisor" });
     this.startedAt = this.clock.now();
+    this.heartbeatTrouble = new RepeatedProblem(this.log, "supervisor heartbeat", { clock: this.clock });
+    this.bookkeepingTrouble = new RepeatedProblem(this.log, "bookkeeping write", { clock: this.clock });
     this.specs = new Map(o.agents.map((a) => [a.name, a]));
     const c = o.config;
     this.policy = new RestartPolicy({
@@ -125,6 +130,7 @@ export class Supervisor {
       const a = await this.store.getAgent(name);
       if (a) own.set(name, a);
     }
+    await this.reconcile(own);
     const restarting = new Set([...this.specs.keys()].filter((n) => {
       const child = this.children.get(n);
       return !child || child.pid !== own.get(n)?.pid;
@@ -161,6 +167,23 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Our agents without a process say so: a record still live while we run no process for it (its
+   * exit's write failed, or someone else wrote it) becomes `recovering` (restart pending) or `failed`
+   * (budget spent). Runs every tick, so a bookkeeping write that failed is retried until it lands.
+   */
+  private async reconcile(own: Map<string, AgentRecord>): Promise<void> {
+    for (const [name, a] of own) {
+      if (this.stopping || this.children.has(name)) continue;
+      const gaveUp = this.gaveUp.has(name);
+      if (!["initializing", "active", "error", ...(gaveUp ? ["recovering"] : [])].includes(a.state)) continue;
+      const state: AgentState = gaveUp ? "failed" : "recovering";
+      const why = gaveUp ? "restart budget spent" : "restart pending";
+      await this.quietly(() => this.store.updateAgentState(name, state, `supervisor: no process runs it (${why}); the record said ${a.state}`));
+      own.set(name, { ...a, state });
+    }
+  }
+
   /** The fleet minus the monitor and the agents being restarted, from two aggregate queries. */
   private async countFleet(now: number, own: Map<string, AgentRecord>, restarting: Set<string>): Promise<FleetCounts> {
     const silentAfter = silentAfterMs(this.config.staleThresholdMs, this.config.heartbeatIntervalMs);
@@ -185,7 +208,7 @@ export class Supervisor {
     this.heartbeatStartedAt = started;
     this.lastHeartbeatAt = started;
     sendHeartbeat(this.ctx)
-      .catch((e: unknown) => this.log.warn(`supervisor heartbeat failed: ${(e as Error).message}`))
+      .then(() => this.heartbeatTrouble.recovered(), (e: unknown) => this.heartbeatTrouble.failed(e))
       .finally(() => {
         this.lastHeartbeatMs = this.clock.now() - started;
         this.heartbeatStartedAt = undefined;
@@ -317,8 +340,9 @@ export class Supervisor {
   private async quietly(op: () => Promise<unknown>): Promise<void> {
     try {
       await op();
+      this.bookkeepingTrouble.recovered();
     } catch (e) {
-      this.log.warn(`bookkeeping write failed: ${(e as Error).message}`);
+      this.bookkeepingTrouble.failed(e);
     }
   }
 }

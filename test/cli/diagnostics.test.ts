@@ -29,7 +29,35 @@ const byId = (fs: ReturnType<typeof checkAgents>) => Object.fromEntries(fs.map((
 describe("checkAgents", () => {
   it("all ok when the monitor heartbeats and agents are active", () => {
     const f = byId(checkAgents([rec("HeartbeatHealthAgent", {}), rec("w", {})], opts));
-    expect(Object.values(f).map((x) => x.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(Object.values(f).map((x) => x.status)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
+  });
+
+  it("fails a monitor whose record is active and fresh but whose pid on this host is gone", () => {
+    const f = byId(checkAgents([rec("HeartbeatHealthAgent", { pid: 12, host: hostname() })], opts));
+    expect(f.monitor!.status).toBe("fail");
+    expect(f.monitor!.detail).toMatch(/record says active .* pid 12@.* is NOT running: nothing marks silent agents stale/);
+    expect(f.monitor!.fix!.join("\n")).toContain("bg-agents start");
+    // the same record on another host cannot be checked from here; a running pid is fine
+    expect(byId(checkAgents([rec("HeartbeatHealthAgent", { pid: 12, host: "elsewhere" })], opts)).monitor!.status).toBe("ok");
+    expect(byId(checkAgents([rec("HeartbeatHealthAgent", { pid: 12, host: hostname() })], { ...opts, pidAlive: () => true })).monitor!.status).toBe("ok");
+  });
+
+  it("warns about a monitor in error instead of calling it ok", () => {
+    const f = byId(checkAgents([rec("HeartbeatHealthAgent", { state: "error", lastError: "SQLITE_FULL" })], opts));
+    expect(f.monitor).toMatchObject({ status: "warn", detail: expect.stringMatching(/SQLITE_FULL/) });
+  });
+
+  it("fails every live agent on this host whose process is gone, however fresh its heartbeat", () => {
+    const f = byId(checkAgents([
+      rec("HeartbeatHealthAgent", {}),
+      rec("ghost", { pid: 31, host: hostname() }),
+      rec("alive", { pid: 32, host: hostname() }),
+      rec("remote", { pid: 33, host: "elsewhere" }),
+      rec("stopped", { state: "stopped", pid: 34, host: hostname() }),
+    ], { ...opts, pidAlive: (pid) => pid === 32 }));
+    expect(f["agents.processes"]!.status).toBe("fail");
+    expect(f["agents.processes"]!.items).toEqual([expect.stringMatching(/^ghost: active, last heartbeat 1s ago, pid 31@.* is NOT running$/)]);
+    expect(f["agents.processes"]!.fix!.join("\n")).toMatch(/start it again/);
   });
 
   it("flags a monitor whose heartbeat is overdue, overdue agents not marked stale, failed and erroring agents", () => {

@@ -85,4 +85,20 @@ describe("/healthz", () => {
     await run;
     expect(await healthz(url)).toMatchObject({ status: 503, body: { reason: expect.stringMatching(/is stopped/) } });
   });
+
+  it("is 503 starting, not stopped, while a brand-new database's monitor has not started yet", async () => {
+    const { url, store, config } = await startTestServer({ STALE_THRESHOLD: "60" });
+    // what the SystemInitializer does before the supervisor spawns the monitor
+    await store.fleet.ensureRegistered([config.agentName], "registered by SystemInitializer; not started yet");
+    expect(await healthz(url)).toMatchObject({ status: 503, body: { status: "starting", reason: expect.stringMatching(/is starting/) } });
+  });
+
+  it("is 503 starting while a new start of the system has not reached a monitor the last run stopped", async () => {
+    const { url, store, config } = await startTestServer({ STALE_THRESHOLD: "60" });
+    await store.registerAgent(config.agentName, { pid: 999_999 });
+    await store.updateAgentState(config.agentName, "stopped", "supervisor: SIGINT received");
+    expect(await healthz(url)).toMatchObject({ status: 503, body: { status: "unhealthy", reason: expect.stringMatching(/is stopped/) } });
+    await store.fleet.setSystemState("system", { startedAt: Date.now() + 1 });
+    expect(await healthz(url)).toMatchObject({ status: 503, body: { status: "starting" } });
+  });
 });

@@ -5,6 +5,8 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { backoffDelay } from "../../locking/index.js";
+import type { Logger } from "../../logging/index.js";
+import { RepeatedProblem } from "../../logging/repeat.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { hasCycleBudget, registerSelf, sendHeartbeat, waitForNextCycle } from "../runtime/lifecycle.js";
 import { BRIDGE_AGENT, bridgeOf } from "./options.js";
@@ -16,6 +18,14 @@ const HOUR = 3_600_000;
 
 /** Agents that already logged "tracing off" in this process (log once). */
 const offLogged = new Set<string>();
+
+/** One story per outage of LangSmith, per agent context (its logger): first failure, a count, the end. */
+const readTrouble = new WeakMap<Logger, RepeatedProblem>();
+function troubleOf(c: AgentContext): RepeatedProblem {
+  let t = readTrouble.get(c.logger);
+  if (!t) readTrouble.set(c.logger, (t = new RepeatedProblem(c.logger.child({ module: "bridge" }), "LangSmith read", { clock: c.clock })));
+  return t;
+}
 
 /** Keeps the agent active and says why in its state reason (no transition when only the reason changes). */
 async function setReason(c: AgentContext, reason: string): Promise<void> {
@@ -47,14 +57,15 @@ export async function fetchRuns(state: BridgeStateType, config?: LangGraphRunnab
   if (now < state.nextFetchAt) return { ...base, mode: "backoff" };
   try {
     const read = await readNewRuns(c.store, b, now);
-    if (state.failures > 0) log.info(`LangSmith reachable again after ${state.failures} failed read(s)`);
+    troubleOf(c).recovered();
     await setReason(c, `reading LangSmith project "${b.source.project}"`);
     return { ...base, mode: "ok", fetched: read.runs, cursor: read.cursor, failures: 0, nextFetchAt: 0, lastError: "" };
   } catch (e) {
     const failures = state.failures + 1;
     const delay = Math.round(backoffDelay(failures, b.retryBaseMs, c.config.backoffFactor, b.maxBackoffMs));
-    const message = `LangSmith read failed (${failures} in a row): ${(e as Error)?.message ?? e}; next try in ${(delay / 1000).toFixed(1)}s`;
-    log.warn(message, { failures, delayMs: delay });
+    const reason = `${(e as Error)?.message ?? e}`;
+    const message = `LangSmith read failed (${failures} in a row): ${reason}; next try in ${(delay / 1000).toFixed(1)}s`;
+    troubleOf(c).failed(e ?? reason, { meta: { failures, delayMs: delay }, hint: `next try in ${(delay / 1000).toFixed(1)}s, backing off` });
     await c.store.recordError(c.agentName, message).catch(() => undefined);
     await setReason(c, message.slice(0, 500)).catch(() => undefined);
     return { ...base, mode: "unreachable", failures, nextFetchAt: now + delay, lastError: message };

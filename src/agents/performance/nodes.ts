@@ -6,7 +6,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { SYSTEM_AGENTS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { hasCycleBudget, registerSelf, sendHeartbeat, waitForNextCycle } from "../runtime/lifecycle.js";
-import { evaluateSamples, thresholdsFrom } from "./evaluate.js";
+import { alertable, evaluateSamples, rulesFrom, thresholdsFrom } from "./evaluate.js";
 import { collectSample } from "./sample.js";
 import type { PerfStateType, PerfUpdate } from "./state.js";
 
@@ -27,19 +27,38 @@ export async function samplePerf(state: PerfStateType, config?: LangGraphRunnabl
   return { cycle: state.cycle + 1, cycleStartedAt: now, samples, sampledAt: now };
 }
 
-/** Logs one warning per threshold crossing (not one per cycle) and one line when it is back to normal. */
+/**
+ * One warning when a threshold has been crossed for PERF_ALERT_FOR, one line when it has been back
+ * to normal as long; nothing in an agent's first PERF_STARTUP_GRACE (see evaluate.ts).
+ */
 export async function evaluatePerf(state: PerfStateType, config?: LangGraphRunnableConfig): Promise<PerfUpdate> {
   const c = await ctx(config);
-  const r = evaluateSamples(state.samples, thresholdsFrom(c.config), state.breached);
-  for (const x of r.crossed) {
-    c.logger.warn(`threshold crossed: ${x.metric}${x.agent ? ` of ${x.agent}` : ""} = ${x.value} (limit ${x.limit})`,
+  const thresholds = thresholdsFrom(c.config);
+  const startedAt = await startTimes(c, state.samples.filter((s) => alertable(s, thresholds)).map((s) => s.agent ?? ""));
+  const r = evaluateSamples({
+    samples: state.samples, thresholds, rules: rulesFrom(c.config), alerts: state.alerts, now: state.sampledAt,
+    startedAt: (agent) => startedAt.get(agent),
+  });
+  const held = (ms: number) => `${Math.round(ms / 1000)}s`;
+  for (const x of r.fired) {
+    c.logger.warn(`threshold crossed: ${x.metric}${x.agent ? ` of ${x.agent}` : ""} = ${x.value} (limit ${x.limit}, for ${held(x.forMs)})`,
       { module: "performance", metric: x.metric, subject: x.agent, value: x.value, limit: x.limit });
   }
-  for (const x of r.cleared) {
-    c.logger.info(`back to normal: ${x.metric}${x.agent ? ` of ${x.agent}` : ""} = ${x.value} (limit ${x.limit})`,
+  for (const x of r.resolved) {
+    c.logger.info(`back to normal: ${x.metric}${x.agent ? ` of ${x.agent}` : ""} = ${x.value} (limit ${x.limit}, alert lasted ${held(x.forMs)})`,
       { module: "performance", metric: x.metric, subject: x.agent, value: x.value, limit: x.limit });
   }
-  return { breached: r.breached };
+  return { alerts: r.alerts };
+}
+
+/** When each agent's current run began ("" = fleet-wide samples: this monitor's own start). */
+async function startTimes(c: AgentContext, agents: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const name of new Set(agents)) {
+    const a = await c.store.getAgent(name || c.agentName);
+    if (a) out.set(name, a.startedAt);
+  }
+  return out;
 }
 
 /** Writes the sample and applies retention (raw for a day, then hourly roll-ups). */

@@ -1,6 +1,7 @@
 /** PerformanceMonitorAgent graph state: the shared cycle channels, the current sample, and the thresholds now crossed. */
 import { Annotation } from "@langchain/langgraph";
 import type { PerfSample } from "../../storage/index.js";
+import type { Alerts } from "./evaluate.js";
 import { cycleChannels, last } from "../runtime/cycle-state.js";
 
 export const PerfState = Annotation.Root({
@@ -10,8 +11,8 @@ export const PerfState = Annotation.Root({
   sampledAt: last<number>(() => 0),
   /** When the previous sample was taken: errors and activations are counted since then. */
   lastSampleAt: last<number>(() => 0),
-  /** Keys (`metric|agent`) of thresholds currently crossed: a warning is logged only on crossing. */
-  breached: last<string[]>(() => []),
+  /** Threshold alerts by `metric|agent`: pending, firing or resolving (see evaluate.ts). */
+  alerts: last<Alerts>(() => ({})),
 });
 
 export type PerfStateType = typeof PerfState.State;
