@@ -1,13 +1,20 @@
 import { defineConfig } from "vitest/config";
 
+/** Two projects: `unit` runs in seconds (npm run test:unit); `int` spawns processes, servers, browsers. `npm test` runs both. */
+const shared = {
+  // the checkpointer conformance suite registers its tests through vitest globals
+  globals: true,
+  pool: "forks" as const,
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // the checkpointer conformance suite registers its tests through vitest globals
-    globals: true,
-    pool: "forks",
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     reporters: ["default"],
+    projects: [
+      { test: { ...shared, name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.int.test.ts", "test/**/*.chaos.test.ts", "**/node_modules/**"] } },
+      { test: { ...shared, name: "int", include: ["test/**/*.int.test.ts"] } },
+    ],
   },
 });

@@ -1,6 +1,6 @@
 /**
  * The config table of docs/configuration.md and `.env.example`, generated from VARIABLES so they
- * cannot drift (`npm run docs:config` writes them; test/config-docs.test.ts checks they are current).
+ * cannot drift (`npm run docs:config` writes them; test/config/config-docs.test.ts checks they are current).
  */
 import { withGeneratedBlock } from "../docs/generated-block.js";
 import { VARIABLES } from "./schema.js";

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-const seconds = z.coerce.number({ message: "expected a number of seconds" }).finite().positive("expected seconds > 0");
+const seconds = z.coerce.number({ message: "expected a number of seconds" }).finite().positive("expected seconds > 0").min(0.001, "expected at least 0.001 seconds (1 ms)");
 const port = z.coerce.number().int("expected a whole number").min(0).max(65535, "expected a port 0-65535");
 
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../fleet/fleet-helpers.js";
+import { killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
 import { tinyAgentSpec } from "./fixtures/tiny-agent/spec.js";

@@ -14,7 +14,7 @@ import { parseJson, runCli } from "../helpers/cli.js";
 import { killChildren } from "../helpers/processes.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { sleep, waitFor } from "../helpers/wait.js";
-import { killFleets, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../fleet/fleet-helpers.js";
+import { killFleets, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
 
 interface Finding { id: string; status: string; items?: string[]; fix?: string[] }
 

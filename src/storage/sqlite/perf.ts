@@ -82,7 +82,7 @@ export class SqlitePerfStore implements PerfStore {
    * One consistent read (a deferred transaction: one snapshot). Totals come from aggregates over
    * the partial index of live agents by heartbeat (count, the two percentile ranks by OFFSET, the
    * oldest), so they cover every agent; only the per-agent detail is capped (see FleetReading).
-   * About 9 ms at 10k agents on 2 cores (test/fleet/perf-fleet.test.ts measures it).
+   * About 9 ms at 10k agents on 2 cores (test/agents/perf-fleet.test.ts measures it).
    */
   async readFleet(now: number, since: number, limit = FLEET_DETAIL_LIMIT): Promise<FleetReading> {
     const { db } = this.core;

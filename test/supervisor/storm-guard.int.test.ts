@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killChildren, spawnTs } from "../helpers/processes.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { sleep, waitFor } from "../helpers/wait.js";
-import { describeFleet, killFleets, pidAlive, startFleet, supervisorLog, SYSTEM_AGENTS, waitActive, type Fleet } from "./fleet-helpers.js";
+import { describeFleet, killFleets, pidAlive, startFleet, supervisorLog, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
 
 describe("mass-staleness guard", () => {
   let f: Fleet;

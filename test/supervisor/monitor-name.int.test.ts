@@ -12,7 +12,7 @@ import { freePort } from "../helpers/langgraph-dev.js";
 import { killChildren } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { fleetEnv, killFleets, startFleet, START_TIMEOUT, SYSTEM_AGENTS, waitActive } from "./fleet-helpers.js";
+import { fleetEnv, killFleets, startFleet, START_TIMEOUT, SYSTEM_AGENTS, waitActive } from "../helpers/fleet.js";
 
 interface Finding { id: string; title: string; status: string; detail: string }
 

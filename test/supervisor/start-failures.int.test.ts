@@ -13,7 +13,7 @@ import { killCliChildren, startCli } from "../helpers/cli.js";
 import { killChildren, spawnTs } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { sleep, waitFor } from "../helpers/wait.js";
-import { fleetEnv, pidAlive } from "./fleet-helpers.js";
+import { fleetEnv, pidAlive } from "../helpers/fleet.js";
 
 const AGENTS = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
 
@@ -89,7 +89,7 @@ describe("bg-agents start failing", () => {
   it("stops every agent when the supervisor fails after starting them (no orphans, all stopped)", async () => {
     const dir = makeTempDir("bga-fail-after-start-");
     const env = fleetEnv(dir);
-    const sup = spawnTs("test/fleet/fixtures/fail-after-start.ts", { env, cwd: dir });
+    const sup = spawnTs("test/supervisor/fixtures/fail-after-start.ts", { env, cwd: dir });
     const pids = Object.values(JSON.parse((await sup.waitForLine(/agents active (\{.*\})/, 90_000))[1]!) as Record<string, number>);
     leftovers.push(...pids);
     expect(pids).toHaveLength(3);

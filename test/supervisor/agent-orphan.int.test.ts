@@ -12,7 +12,7 @@ import { SharedState } from "../../src/storage/sqlite/index.js";
 import { killChildren, REPO_ROOT, spawnTs, type Child } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { fleetEnv, pidAlive } from "./fleet-helpers.js";
+import { fleetEnv, pidAlive } from "../helpers/fleet.js";
 
 /** A user's program reporting through AgentClient, with no lifeline code of its own. */
 const SCRIPT = join(REPO_ROOT, "test/fixtures/fleet-client.ts");
@@ -42,7 +42,7 @@ afterEach(async () => {
 function startParent(env: Record<string, string>): { parent: Child; dir: string; db: string } {
   const dir = makeTempDir("bga-orphan-");
   const fenv = fleetEnv(dir, env);
-  const parent = spawnTs("test/fleet/fixtures/orphan-parent.ts", { env: fenv, cwd: dir });
+  const parent = spawnTs("test/supervisor/fixtures/orphan-parent.ts", { env: fenv, cwd: dir });
   return { parent, dir, db: fenv.DATABASE_PATH! };
 }
 

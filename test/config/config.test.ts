@@ -1,7 +1,7 @@
 /** Config: the seed's defaults, decimals, and a clear ConfigError for every bad value or relation. */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config/index.js";
-import { ConfigError, isConfigError } from "../src/errors/index.js";
+import { loadConfig } from "../../src/config/index.js";
+import { ConfigError, isConfigError } from "../../src/errors/index.js";
 
 function configError(env: Record<string, string>): ConfigError {
   try {

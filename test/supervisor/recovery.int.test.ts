@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { killChildren, spawnTs } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { agentProcessesOf, agentsByName, fleetEnv, killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive } from "./fleet-helpers.js";
+import { agentProcessesOf, agentsByName, fleetEnv, killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive } from "../helpers/fleet.js";
 
 afterEach(async () => {
   await killChildren();

@@ -5,8 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadConfig, VARIABLES } from "../src/config/index.js";
-import { ConfigError } from "../src/errors/index.js";
+import { loadConfig, VARIABLES } from "../../src/config/index.js";
+import { ConfigError } from "../../src/errors/index.js";
 
 const NAMES = VARIABLES.map((v) => v.env);
 

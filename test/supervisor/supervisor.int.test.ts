@@ -10,7 +10,7 @@ import { killChildren, spawnTs } from "../helpers/processes.js";
 import { runCli } from "../helpers/cli.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { agentProcessesOf, agentsByName, killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "./fleet-helpers.js";
+import { agentProcessesOf, agentsByName, killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
 
 describe("bg-agents start", () => {
   let f: Fleet;

@@ -7,15 +7,15 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LangSmithBridgeAgent } from "../../src/agents/bridge/agent.js";
-import { loadConfig } from "../../src/config/index.js";
-import { openStore, type StateStore } from "../../src/storage/index.js";
-import { tracingSettings } from "../../src/tracing/index.js";
-import { LangSmithStandIn, projectId, type StandInRun } from "../helpers/langsmith-standin.js";
-import { captureLogger } from "../helpers/log-capture.js";
-import { killChildren, spawnTs } from "../helpers/processes.js";
-import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
-import { waitFor } from "../helpers/wait.js";
+import { LangSmithBridgeAgent } from "../../../src/agents/bridge/agent.js";
+import { loadConfig } from "../../../src/config/index.js";
+import { openStore, type StateStore } from "../../../src/storage/index.js";
+import { tracingSettings } from "../../../src/tracing/index.js";
+import { LangSmithStandIn, projectId, type StandInRun } from "../../helpers/langsmith-standin.js";
+import { captureLogger } from "../../helpers/log-capture.js";
+import { killChildren, spawnTs } from "../../helpers/processes.js";
+import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
+import { waitFor } from "../../helpers/wait.js";
 
 const PROJECT = "bridge-test";
 const agents: LangSmithBridgeAgent[] = [];

@@ -65,7 +65,7 @@ describe("the lifeline spawnAgent preloads", () => {
   }, 40_000);
 
   it("lets a --script program that ends by itself end, while its supervisor lives on", async () => {
-    const { child } = start({ name: "OneShot", kind: "script", module: join(REPO_ROOT, "test/fleet/fixtures/one-shot.ts") });
+    const { child } = start({ name: "OneShot", kind: "script", module: join(REPO_ROOT, "test/supervisor/fixtures/one-shot.ts") });
     // this test process is its supervisor and keeps its end of the channel open throughout
     expect(await endWithin(child, 20_000)).toEqual({ code: 0, signal: null });
   }, 30_000);

@@ -1,8 +1,8 @@
 /** docs/configuration.md's config table and .env.example list every variable loadConfig reads, as generated. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CONFIG_PAGE, envExample, withConfigTable } from "../src/config/docs.js";
-import { VARIABLES } from "../src/config/schema.js";
+import { CONFIG_PAGE, envExample, withConfigTable } from "../../src/config/docs.js";
+import { VARIABLES } from "../../src/config/schema.js";
 
 describe("config docs", () => {
   it("docs/configuration.md's config table is current (run `npm run docs:config`)", () => {

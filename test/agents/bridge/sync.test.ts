@@ -1,8 +1,8 @@
 /** The bridge's plain functions: the next cursor, a LangSmith run as a summary, the run status. */
 import { describe, expect, it } from "vitest";
-import { runStatus, toRunSummary } from "../../src/agents/bridge/source.js";
-import { nextCursor } from "../../src/agents/bridge/sync.js";
-import type { RunSummary } from "../../src/storage/index.js";
+import { runStatus, toRunSummary } from "../../../src/agents/bridge/source.js";
+import { nextCursor } from "../../../src/agents/bridge/sync.js";
+import type { RunSummary } from "../../../src/storage/index.js";
 
 const s = (startedAt: number, status: RunSummary["status"] = "success") => ({ startedAt, status }) as RunSummary;
 

@@ -9,8 +9,8 @@ import type { RunSummary } from "../../src/storage/index.js";
 import { closeStores } from "../helpers/store.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { launchChromium, skipBrowserTests } from "../http/browser.js";
-import { closeServers, snapshot, startTestServer, type TestServer } from "../http/helpers.js";
+import { launchChromium, skipBrowserTests } from "./browser.js";
+import { closeServers, snapshot, startTestServer, type TestServer } from "./helpers.js";
 
 declare const document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getAttribute(n: string): string | null; querySelector(s: string): { getAttribute(n: string): string | null } | null }> };
 

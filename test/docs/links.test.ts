@@ -2,8 +2,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { brokenLinks, headingAnchors, linksOf } from "./helpers/markdown-links.js";
-import { makeTempDir, removeTempDirs } from "./helpers/temp-dir.js";
+import { brokenLinks, headingAnchors, linksOf } from "../helpers/markdown-links.js";
+import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 
 afterEach(() => removeTempDirs());
 

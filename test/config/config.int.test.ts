@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { killChildren, spawnTs } from "./helpers/processes.js";
-import { makeTempDir, removeTempDirs } from "./helpers/temp-dir.js";
+import { killChildren, spawnTs } from "../helpers/processes.js";
+import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 
 const ENTRIES = ["src/main.ts", "src/agents/heartbeat/main.ts"];
 

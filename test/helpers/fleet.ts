@@ -9,9 +9,9 @@ import { pidAlive } from "../../src/process/index.js";
 import { SYSTEM_KEYS, type AgentRecord } from "../../src/storage/index.js";
 import { SharedState } from "../../src/storage/sqlite/index.js";
 import type { SupervisorRecord } from "../../src/supervisor/index.js";
-import { spawnTs, type Child } from "../helpers/processes.js";
-import { makeTempDir } from "../helpers/temp-dir.js";
-import { sleep, waitFor } from "../helpers/wait.js";
+import { spawnTs, type Child } from "./processes.js";
+import { makeTempDir } from "./temp-dir.js";
+import { sleep, waitFor } from "./wait.js";
 
 export const SYSTEM_AGENTS = ["SystemInitializer", "HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
 

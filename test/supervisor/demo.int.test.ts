@@ -10,7 +10,7 @@ import type { Transition } from "../../src/storage/index.js";
 import { minFailureSpacingMs } from "../../src/supervisor/demo-worker.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { agentProcessesOf, agentsByName, describeFleet, killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "./fleet-helpers.js";
+import { agentProcessesOf, agentsByName, describeFleet, killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
 
 const HANG = "DemoWorker-hangs";
 const CRASH = "DemoWorker-crashes";
