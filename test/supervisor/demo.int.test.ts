@@ -55,7 +55,6 @@ describe("bg-agents start --demo", () => {
   });
 
   it("shows a hang (stale → killed → restarted) and a crash (exit → restarted), then stops cleanly", async () => {
-    const t0 = Date.now();
     // first failures come 2-4 stale thresholds after start-up: 4-8 s here
     const f = await startFleet({ args: ["--demo", "--no-dashboard"], env: { HEARTBEAT_INTERVAL: "0.5", STALE_THRESHOLD: "2" } });
     const story = (name: string) => f.store.getTransitions({ agent: name });
@@ -106,6 +105,5 @@ describe("bg-agents start --demo", () => {
     for (const n of [...SYSTEM_AGENTS, ...DEMO]) expect(after.get(n)?.state, n).toBe("stopped");
     await waitFor(() => pids.every((p) => !pidAlive(p)), { timeoutMs: 5_000, message: "agent pids gone" });
     expect(agentProcessesOf(f.db)).toEqual([]);
-    expect(Date.now() - t0).toBeLessThan(45_000);
   }, 90_000);
 });
