@@ -22,6 +22,7 @@ import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
 import { readSupervisorRecord, type SupervisorRecord } from "../supervision/index.js";
 import { killOrphans } from "./leftovers.js";
 import { assessFleet, COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
+import { restartHold } from "./holds.js";
 import { RestartPolicy } from "./restart-policy.js";
 
 export interface SupervisorOptions {
@@ -44,6 +45,8 @@ export class Supervisor {
   private readonly clock: Clock;
   private readonly specs: Map<string, AgentSpec>;
   private readonly policy: RestartPolicy;
+  /** Stale agents left alone because a silence holds their restarts (logged once each). */
+  private readonly held = new Set<string>();
   private readonly children = new Map<string, AgentChild>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly gaveUp = new Set<string>();
@@ -158,11 +161,19 @@ export class Supervisor {
     await this.serveRequests();
     if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(MONITOR_NAME, "the monitor stopped heartbeating while the database answers");
     if (verdict.suspect || now < this.quietUntil) return;
-    for (const [name, a] of own) {
-      if (a.state !== "stale") continue;
+    const stale = [...own].filter(([, a]) => a.state === "stale");
+    const silences = stale.length ? await this.store.notify.activeSilences() : [];
+    for (const [name, a] of stale) {
       const child = this.children.get(name);
       // only a child that registered itself (same pid) and had time to start is judged by stale marks
       if (!child || child.pid !== a.pid || now - child.startedAt < this.config.staleThresholdMs) continue;
+      const hold = restartHold(name, silences);
+      if (hold) {
+        if (!this.held.has(name)) this.log.info(`${name} is stale, but silence ${hold.id} (${hold.pattern}) holds its restarts until ${new Date(hold.until).toISOString()}`);
+        this.held.add(name);
+        continue;
+      }
+      this.held.delete(name);
       this.restartHung(name, `stale: ${a.stateReason ?? "no heartbeat"}`);
     }
   }

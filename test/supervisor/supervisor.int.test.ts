@@ -10,7 +10,7 @@ import { killChildren, spawnTs } from "../helpers/processes.js";
 import { runCli } from "../helpers/cli.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { agentProcessesOf, agentsByName, killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
+import { agentProcessesOf, agentsByName, killFleets, pidAlive, startFleet, supervisorLog, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
 
 describe("bg-agents start", () => {
   let f: Fleet;
@@ -115,6 +115,25 @@ describe("bg-agents start", () => {
     }, { timeoutMs: 60_000, intervalMs: 100 });
     expect(after.restarts).toBe(old.restarts + 1);
   }, 90_000);
+
+  it("leaves a stale agent alone while a --hold-restarts silence covers it, and restarts it once the silence ends", async () => {
+    const before = (await waitActive(f, ["LangSmithBridgeAgent"])).get("LangSmithBridgeAgent")!;
+    const silence = await f.store.notify.addSilence({ pattern: "LangSmith*", untilMs: 10 * 60_000, reason: "maintenance", holdRestarts: true });
+    process.kill(before.pid!, "SIGSTOP");
+    await waitFor(async () => (await f.store.getAgent("LangSmithBridgeAgent"))?.state === "stale", { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor(() => supervisorLog(f).some((l) => /LangSmithBridgeAgent is stale, but silence \d+ \(LangSmith\*\) holds its restarts/.test(String(l.message))),
+      { timeoutMs: 30_000, message: "the supervisor said it holds the restart" });
+    expect(pidAlive(before.pid!)).toBe(true);
+    expect((await f.store.getAgent("LangSmithBridgeAgent"))!.restarts).toBe(before.restarts);
+    expect(await f.store.notify.removeSilences({ id: silence.id })).toBe(1);
+    const after = await waitFor(async () => {
+      const a = await f.store.getAgent("LangSmithBridgeAgent");
+      return a && a.state === "active" && a.pid !== before.pid ? a : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 100, message: "restarted once the silence ended" });
+    expect(after.restarts).toBeGreaterThan(before.restarts);
+    const story = await f.store.getTransitions({ agent: "LangSmithBridgeAgent", since: silence.createdAt });
+    expect(story.find((t) => t.to === "recovering")!.reason).toMatch(/^stale: no heartbeat for .*; restart \d+ in \d+ ms/);
+  }, 120_000);
 
   it("stops every agent on SIGTERM: all stopped, exit 0, no process left", async () => {
     const all = await waitActive(f, SYSTEM_AGENTS);
