@@ -3,12 +3,16 @@
 import { agentUrl, getJson, postJson } from "./api.js";
 import { lineChart } from "./charts.js";
 import { ago, badge, bytes, clock, duration, fill, h } from "./dom.js";
+import { notificationSection } from "./notifications.js";
 import { pingSection } from "./pings.js";
 
 export async function renderDetail(section, name, { onClose, onMessage }) {
-  let detail, logs, pings;
+  let detail, logs, pings, notes;
+  const refresh = () => renderDetail(section, name, { onClose, onMessage });
   try {
-    [{ data: detail }, { data: logs }, pings] = await Promise.all([getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80")), pingSection(name)]);
+    [{ data: detail }, { data: logs }, pings, notes] = await Promise.all([
+      getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80")), pingSection(name), notificationSection(name, { onMessage, refresh }),
+    ]);
   } catch (e) {
     fill(section, h("p", { class: "muted" }, `Cannot load ${name}: ${e.message}`), h("button", { type: "button", onclick: onClose }, "Close"));
     section.hidden = false;
@@ -57,6 +61,7 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
       ),
     ),
     pings,
+    notes,
     h("h3", {}, "Recent log lines", logs.file ? h("span", { class: "muted" }, ` (${logs.file})`) : ""),
     logs.lines.length
       ? h("pre", { class: "logs" }, logs.lines.map((l) => `${l.timestamp ?? ""} ${(l.level ?? "").toUpperCase()} [${l.module ?? "-"}] ${l.message}\n`).join(""))

@@ -4,6 +4,7 @@
  * state or reach outside, so they take the API token.
  */
 import { hostname } from "node:os";
+import picomatch from "picomatch";
 import { z } from "zod";
 import { dashboardLink, channelsFromConfig, sendTestMessage } from "../../notify/index.js";
 import type { Silence } from "../../storage/index.js";
@@ -26,6 +27,8 @@ const newSilence = z.strictObject({
   holdRestarts: z.boolean().optional(),
 });
 
+const silenceQuery = z.strictObject({ agent: agentName.optional() });
+
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -43,7 +46,11 @@ export const notificationRoutes: RoutePlugin = (app, ctx) => {
     };
   });
 
-  app.get("/api/silences", async () => ({ silences: (await ctx.store.notify.activeSilences()).map(silenceView) }));
+  app.get("/api/silences", async (req) => {
+    const { agent } = parseOr400(silenceQuery, req.query, "query");
+    const all = await ctx.store.notify.activeSilences();
+    return { silences: (agent === undefined ? all : all.filter((s) => s.pattern === agent || picomatch.isMatch(agent, s.pattern))).map(silenceView) };
+  });
 
   app.post("/api/silences", { onRequest: ctx.requireToken }, async (req, reply) => {
     const b = parseOr400(newSilence, req.body, "body");
