@@ -4,11 +4,12 @@ import { agentUrl, getJson, postJson } from "./api.js";
 import { lineChart } from "./charts.js";
 import { ago, badge, bytes, clock, duration, fill, h } from "./dom.js";
 import { pingSection } from "./pings.js";
+import { availabilitySection } from "./availability.js";
 
 export async function renderDetail(section, name, { onClose, onMessage }) {
-  let detail, logs, pings;
+  let detail, logs, pings, availability;
   try {
-    [{ data: detail }, { data: logs }, pings] = await Promise.all([getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80")), pingSection(name)]);
+    [{ data: detail }, { data: logs }, pings, availability] = await Promise.all([getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80")), pingSection(name), availabilitySection(name)]);
   } catch (e) {
     fill(section, h("p", { class: "muted" }, `Cannot load ${name}: ${e.message}`), h("button", { type: "button", onclick: onClose }, "Close"));
     section.hidden = false;
@@ -56,6 +57,7 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
           : h("p", { class: "muted" }, "No errors recorded."),
       ),
     ),
+    availability,
     pings,
     h("h3", {}, "Recent log lines", logs.file ? h("span", { class: "muted" }, ` (${logs.file})`) : ""),
     logs.lines.length
