@@ -18,6 +18,24 @@ function columns(series) {
   return [times.map((t) => t / 1000), ...cols];
 }
 
+const kept = new Map();
+
+/**
+ * The chart container for `id` showing `key` (say, one agent's heartbeat age): the same element
+ * while the key stays, so a re-rendered view keeps its chart (and its zoom) instead of building a
+ * new one; a new key destroys the old chart.
+ */
+export function chartContainer(id, key) {
+  const k = kept.get(id);
+  if (k && k.key === key) return k.el;
+  const old = k && charts.get(k.el);
+  old?.plot.destroy();
+  const el = document.createElement("div");
+  el.id = id;
+  kept.set(id, { key, el });
+  return el;
+}
+
 export function lineChart(container, series, format = (v) => v.toFixed(1)) {
   const data = columns(series);
   const empty = data[0].length === 0;

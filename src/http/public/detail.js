@@ -1,7 +1,7 @@
 // The detail view of one agent: facts, restart, transition timeline, heartbeat age/latency chart,
 // recent errors and recent log lines from the agent's daily log file.
 import { agentUrl, getJson, postJson } from "./api.js";
-import { lineChart } from "./charts.js";
+import { chartContainer, lineChart } from "./charts.js";
 import { ago, badge, bytes, clock, duration, fill, h } from "./dom.js";
 import { pingSection } from "./pings.js";
 import { availabilitySection } from "./availability.js";
@@ -21,8 +21,8 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
     if (r.ok) onMessage(`Restart of ${a.name} requested.`, false);
     else onMessage(`Restart refused (${r.status}): ${r.body.message ?? "unknown error"}`, true);
   };
-  const chart = h("div", { id: "chart-agent-age" });
-  const latencyChart = h("div", { id: "chart-agent-latency" });
+  const chart = chartContainer("chart-agent-age", a.name);
+  const latencyChart = chartContainer("chart-agent-latency", a.name);
   fill(section,
     h("div", { class: "detail-head" },
       h("h2", {}, a.name), badge(a.state, a.stateLabel),
