@@ -7,6 +7,7 @@ import client from "prom-client";
 import { AGENT_STATES, isLiveState, type StateStore } from "../storage/index.js";
 import type { Clock } from "../clock/index.js";
 import type { PerfSample } from "./perf-sampler.js";
+import { registerAvailabilityMetrics } from "./availability-metrics.js";
 
 export interface HttpMetrics {
   registry: client.Registry;
@@ -44,6 +45,7 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
       this.inc((await store.getAgent(monitorName))?.heartbeats ?? 0);
     },
   });
+  registerAvailabilityMetrics(client, registry, store, clock);
   const counts = new Map<string, number>();
   // the starting point: transitions already in the store are history, not this server's count
   let lastId: Promise<number> | number = store.countTransitions(0).then((c) => c.lastId, () => 0);

@@ -80,4 +80,6 @@ export interface NotifyStore {
   removeSilences(match: { id?: number; pattern?: string }): Promise<number>;
   /** Silences not yet expired at the store's now. */
   activeSilences(): Promise<Silence[]>;
+  /** Silences in force at some time in [since, until) (ended ones too), oldest first (availability). */
+  silencesOverlapping(since: number, until: number): Promise<Silence[]>;
 }

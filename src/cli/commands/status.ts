@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { AGENT_STATES, isAgentState, LIVE_STATES as LIVE, type AgentState } from "../../storage/index.js";
 import { toAgentView, toSummaryView, type AgentView, type SummaryView } from "../../views/agent-view.js";
+import { readAvailability, type AvailabilityView } from "../../views/fleet-availability.js";
 import { colourEnabled, painter, STATE_COLOURS, type Paint } from "../format/colour.js";
 import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
@@ -23,6 +24,8 @@ export interface StatusReport {
   /** Live agents whose heartbeat is older than STALE_THRESHOLD but not (yet) marked stale. */
   overdue: string[];
   staleThresholdMs: number;
+  /** Per agent name: uptime over 24 h / 7 d / 30 d, last outage, MTTR, beat strip (docs/availability.md). */
+  availability: Record<string, AvailabilityView>;
 }
 
 
@@ -43,7 +46,8 @@ export function register(program: Command): void {
         const records = await store.getRegisteredAgents(opts.state ? { states: opts.state } : {});
         const agents = records.map((r) => toAgentView(r, now, { lateAfterMs: config.lateAfterMs }));
         const overdue = (await store.findStaleAgents(config.staleThresholdMs, 1000)).sample.map((s) => s.name);
-        report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs };
+        const availability = Object.fromEntries(await readAvailability(store, records, now));
+        report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs, availability };
       } finally {
         await store.close();
       }

@@ -28,10 +28,13 @@ async function refresh() {
   if (view.state) params.set("state", view.state);
   if (view.q) params.set("q", view.q);
   try {
-    const [{ data: agents, headers }, { data: summary }] = await Promise.all([getJson(`/api/agents?${params}`), getJson("/api/summary")]);
+    const [{ data: agents, headers }, { data: summary }, availability] = await Promise.all([
+      getJson(`/api/agents?${params}`), getJson("/api/summary"),
+      getJson("/api/availability").then(({ data }) => data.agents, () => ({})),
+    ]);
     const total = Number(headers.get("x-total-count") ?? agents.length);
     renderSummary(summary);
-    renderRows(document.querySelector("#agent-table tbody"), agents, { selected: view.selected, onOpen: openDetail, staleThresholdMs: view.staleThresholdMs, lateAfterMs: view.lateAfterMs });
+    renderRows(document.querySelector("#agent-table tbody"), agents, { selected: view.selected, onOpen: openDetail, staleThresholdMs: view.staleThresholdMs, lateAfterMs: view.lateAfterMs, availability });
     $("page-info").textContent = total === 0 ? "0 of 0" : `${view.offset + 1}–${Math.min(total, view.offset + view.limit)} of ${total}`;
     $("prev").disabled = view.offset === 0;
     $("next").disabled = view.offset + view.limit >= total;

@@ -1,52 +1,83 @@
-// Small SVG line charts (no library, works offline). series: [{ label, color, points: [[t, v], ...] }]
-const NS = "http://www.w3.org/2000/svg";
-const H = 130, L = 46, R = 8, T = 8, B = 18;
+// Time-series charts drawn by uPlot (served from /assets/vendor, no CDN): drag to zoom, double-click
+// to reset, a legend with the exact values under the cursor, time and value axes.
+// series: [{ label, color, points: [[t ms, v], ...] }]; format(v) words a value (axis and legend).
+import uPlot from "/assets/vendor/uPlot.esm.js";
 
-function s(tag, attrs = {}, text) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
+const HEIGHT = 150;
+const charts = new WeakMap();
+
+/** Joins the series' points on one time axis (uPlot's column layout), seconds for x. */
+function columns(series) {
+  const times = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const cols = series.map((s) => {
+    const col = new Array(times.length).fill(null);
+    for (const [t, v] of s.points) col[index.get(t)] = v === null || !Number.isFinite(v) ? null : v;
+    return col;
+  });
+  return [times.map((t) => t / 1000), ...cols];
+}
+
+const kept = new Map();
+
+/**
+ * The chart container for `id` showing `key` (say, one agent's heartbeat age): the same element
+ * while the key stays, so a re-rendered view keeps its chart (and its zoom) instead of building a
+ * new one; a new key destroys the old chart.
+ */
+export function chartContainer(id, key) {
+  const k = kept.get(id);
+  if (k && k.key === key) return k.el;
+  const old = k && charts.get(k.el);
+  old?.plot.destroy();
+  const el = document.createElement("div");
+  el.id = id;
+  kept.set(id, { key, el });
   return el;
 }
 
-const hhmmss = (t) => new Date(t).toLocaleTimeString([], { hour12: false });
-
 export function lineChart(container, series, format = (v) => v.toFixed(1)) {
-  // draw in the container's own pixel width so text is not stretched
-  const W = Math.max(200, Math.round(container.clientWidth || 400));
-  const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img" });
-  const all = series.flatMap((x) => x.points.filter((p) => p[1] !== null && Number.isFinite(p[1])));
-  const legend = document.createElement("div");
-  legend.className = "legend";
-  for (const x of series) {
-    const item = document.createElement("span");
-    const swatch = document.createElement("i");
-    swatch.style.background = x.color;
-    item.append(swatch, x.label);
-    legend.append(item);
-  }
-  if (all.length === 0) {
-    svg.append(s("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "empty" }, "no data yet"));
-    container.replaceChildren(svg, legend);
+  const data = columns(series);
+  const empty = data[0].length === 0;
+  container.classList.add("uchart");
+  container.dataset.points = String(data[0].length);
+  const existing = charts.get(container);
+  const shape = series.map((s) => s.label).join("\n");
+  if (existing && existing.shape === shape && container.contains(existing.plot.root)) {
+    existing.plot.setData(data, !existing.zoomed);
+    existing.note.hidden = !empty;
     return;
   }
-  const t0 = Math.min(...all.map((p) => p[0])), t1 = Math.max(...all.map((p) => p[0]));
-  const vmax = Math.max(...all.map((p) => p[1])) || 1;
-  const x = (t) => L + ((t - t0) / Math.max(1, t1 - t0)) * (W - L - R);
-  const y = (v) => T + (1 - v / vmax) * (H - T - B);
-  for (const f of [0, 0.5, 1]) {
-    const yy = y(vmax * f);
-    svg.append(s("line", { x1: L, x2: W - R, y1: yy, y2: yy, class: "grid" }));
-    svg.append(s("text", { x: L - 4, y: yy + 3, "text-anchor": "end" }, format(vmax * f)));
-  }
-  svg.append(s("text", { x: L, y: H - 4 }, hhmmss(t0)));
-  svg.append(s("text", { x: W - R, y: H - 4, "text-anchor": "end" }, hhmmss(t1)));
-  for (const ser of series) {
-    const pts = ser.points.filter((p) => p[1] !== null && Number.isFinite(p[1]));
-    if (pts.length === 0) continue;
-    const d = pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ");
-    if (pts.length === 1) svg.append(s("circle", { cx: x(pts[0][0]), cy: y(pts[0][1]), r: 2.5, fill: ser.color }));
-    else svg.append(s("polyline", { points: d, fill: "none", stroke: ser.color, "stroke-width": 1.6, "vector-effect": "non-scaling-stroke" }));
-  }
-  container.replaceChildren(svg, legend);
+  existing?.plot.destroy();
+  const width = Math.max(220, Math.round(container.clientWidth || 400));
+  const fmt = (v) => (v === null || v === undefined ? "–" : format(v));
+  const state = { shape, zoomed: false };
+  // kept on the element too, so the page (and its tests) can tell a zoomed chart
+  const zoomed = (z) => { state.zoomed = z; container.dataset.zoomed = String(z); };
+  const opts = {
+    width,
+    height: HEIGHT,
+    cursor: { drag: { x: true, y: false } },
+    legend: { live: true },
+    scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) > 0 ? max * 1.1 : 1] } },
+    axes: [
+      { stroke: "#57606a", grid: { stroke: "#eaeef2" } },
+      { stroke: "#57606a", grid: { stroke: "#eaeef2" }, size: 64, values: (_u, ticks) => ticks.map(fmt) },
+    ],
+    series: [
+      { label: "time", value: (_u, t) => (t === null ? "–" : new Date(t * 1000).toLocaleTimeString([], { hour12: false })) },
+      ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.6, spanGaps: true, points: { size: 4 }, value: (_u, v) => fmt(v) })),
+    ],
+    hooks: {
+      setSelect: [(u) => { if (u.select.width > 0) zoomed(true); }],
+      ready: [(u) => u.over.addEventListener("dblclick", () => zoomed(false))],
+    },
+  };
+  const note = document.createElement("p");
+  note.className = "muted chart-empty";
+  note.textContent = "no data yet";
+  note.hidden = !empty;
+  container.replaceChildren(note);
+  const plot = new uPlot(opts, data, container);
+  charts.set(container, Object.assign(state, { plot, note }));
 }

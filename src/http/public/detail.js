@@ -1,17 +1,19 @@
 // The detail view of one agent: facts, restart, transition timeline, heartbeat age/latency chart,
 // recent errors and recent log lines from the agent's daily log file.
 import { agentUrl, getJson, postJson } from "./api.js";
-import { lineChart } from "./charts.js";
+import { chartContainer, lineChart } from "./charts.js";
 import { ago, badge, bytes, clock, duration, fill, h } from "./dom.js";
 import { notificationSection } from "./notifications.js";
 import { pingSection } from "./pings.js";
+import { availabilitySection } from "./availability.js";
 
 export async function renderDetail(section, name, { onClose, onMessage }) {
-  let detail, logs, pings, notes;
+  let detail, logs, pings, notes, availability;
   const refresh = () => renderDetail(section, name, { onClose, onMessage });
   try {
-    [{ data: detail }, { data: logs }, pings, notes] = await Promise.all([
-      getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80")), pingSection(name), notificationSection(name, { onMessage, refresh }),
+    [{ data: detail }, { data: logs }, pings, notes, availability] = await Promise.all([
+      getJson(agentUrl(name)), getJson(agentUrl(name, "/logs?lines=80")), pingSection(name),
+      notificationSection(name, { onMessage, refresh }), availabilitySection(name),
     ]);
   } catch (e) {
     fill(section, h("p", { class: "muted" }, `Cannot load ${name}: ${e.message}`), h("button", { type: "button", onclick: onClose }, "Close"));
@@ -24,8 +26,8 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
     if (r.ok) onMessage(`Restart of ${a.name} requested.`, false);
     else onMessage(`Restart refused (${r.status}): ${r.body.message ?? "unknown error"}`, true);
   };
-  const chart = h("div", { id: "chart-agent-age" });
-  const latencyChart = h("div", { id: "chart-agent-latency" });
+  const chart = chartContainer("chart-agent-age", a.name);
+  const latencyChart = chartContainer("chart-agent-latency", a.name);
   fill(section,
     h("div", { class: "detail-head" },
       h("h2", {}, a.name), badge(a.state, a.stateLabel),
@@ -60,6 +62,7 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
           : h("p", { class: "muted" }, "No errors recorded."),
       ),
     ),
+    availability,
     pings,
     notes,
     h("h3", {}, "Recent log lines", logs.file ? h("span", { class: "muted" }, ` (${logs.file})`) : ""),

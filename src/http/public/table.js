@@ -1,10 +1,11 @@
 // The agents table: one row per agent of the current page, with live-ticking ages.
+import { availabilityCell } from "./availability.js";
 import { ago, badge, duration, fill, h, states } from "./dom.js";
 
 let tickers = [];
 
 /** Renders `agents` into `tbody`; `onOpen(name)` opens the detail view. */
-export function renderRows(tbody, agents, { selected, onOpen, staleThresholdMs, lateAfterMs }) {
+export function renderRows(tbody, agents, { selected, onOpen, staleThresholdMs, lateAfterMs, availability = {} }) {
   const fetchedAt = performance.now();
   tickers = [];
   const rows = agents.map((a) => {
@@ -16,6 +17,7 @@ export function renderRows(tbody, agents, { selected, onOpen, staleThresholdMs, 
       h("td", {}, h("button", { class: "name-link", type: "button", title: "Show details", onclick: () => onOpen(a.name) }, a.name)),
       h("td", {}, badge(a.state, a.stateLabel), " ", late),
       upCell,
+      availabilityCell(availability[a.name]),
       ageCell,
       h("td", {}, `${a.pid ?? "–"} @ ${a.host ?? "–"}`),
       h("td", {}, String(a.restarts), a.restartRequested ? " (requested)" : ""),
@@ -25,7 +27,7 @@ export function renderRows(tbody, agents, { selected, onOpen, staleThresholdMs, 
     return tr;
   });
   fill(tbody, rows);
-  if (agents.length === 0) fill(tbody, h("tr", {}, h("td", { colspan: 8, class: "muted" }, "No agents match.")));
+  if (agents.length === 0) fill(tbody, h("tr", {}, h("td", { colspan: 9, class: "muted" }, "No agents match.")));
   tick(staleThresholdMs, lateAfterMs);
 }
 

@@ -2,6 +2,7 @@
 import type { RoutePlugin } from "../context.js";
 import { adminRoutes } from "./admin.js";
 import { agentRoutes } from "./agents.js";
+import { availabilityRoutes } from "./availability.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
 import { kumaPushRoutes } from "./kuma-push.js";
@@ -16,6 +17,7 @@ import { notificationRoutes } from "./notifications.js";
 export const ROUTES: RoutePlugin[] = [
   pageRoutes,
   agentRoutes,
+  availabilityRoutes,
   pushRoutes,
   adminRoutes,
   eventRoutes,

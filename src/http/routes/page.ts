@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { RoutePlugin } from "../context.js";
 
@@ -23,7 +24,23 @@ export function publicDir(): string {
   return fileURLToPath(new URL("../../../../src/http/public/", import.meta.url));
 }
 
+/** Library files the page loads, read from node_modules at start-up and served as /assets/vendor/<name>. */
+function vendorFiles(): Map<string, { body: Buffer; type: string }> {
+  const require = createRequire(import.meta.url);
+  const uplotDist = join(require.resolve("uplot/package.json"), "..", "dist");
+  return new Map([
+    ["uPlot.esm.js", { body: readFileSync(join(uplotDist, "uPlot.esm.js")), type: TYPES[".js"]! }],
+    ["uPlot.min.css", { body: readFileSync(join(uplotDist, "uPlot.min.css")), type: TYPES[".css"]! }],
+  ]);
+}
+
 export const pageRoutes: RoutePlugin = (app) => {
+  const vendor = vendorFiles();
+  app.get("/assets/vendor/:file", async (req, reply) => {
+    const f = vendor.get((req.params as { file: string }).file);
+    if (!f) return reply.code(404).send({ error: "NOT_FOUND", message: "No such asset" });
+    return reply.header("content-type", f.type).header("cache-control", "max-age=3600").send(f.body);
+  });
   const dir = publicDir();
   const files = new Map<string, { body: Buffer; type: string }>();
   for (const name of readdirSync(dir)) {

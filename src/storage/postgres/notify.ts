@@ -102,4 +102,11 @@ export class PgNotifyStore implements NotifyStore {
     const r = await this.core.query<SilenceRow>({ text: `SELECT * FROM ${this.s}.silences WHERE until > ${this.core.now(1)} ORDER BY until, id`, values: [this.core.nowParam()] });
     return r.rows.map(toSilence);
   }
+
+  async silencesOverlapping(since: number, until: number): Promise<Silence[]> {
+    const r = await this.core.query<SilenceRow>({
+      text: `SELECT * FROM ${this.s}.silences WHERE created_at < $1 AND until > $2 ORDER BY created_at, id`,
+      values: [Math.trunc(until), Math.trunc(since)] });
+    return r.rows.map(toSilence);
+  }
 }

@@ -102,4 +102,9 @@ export class SqliteNotifyStore implements NotifyStore {
     const rows = this.core.db.prepare(`SELECT * FROM silences WHERE until > ? ORDER BY until`).all(this.core.clock.now()) as SilenceRow[];
     return rows.map(toSilence);
   }
+
+  async silencesOverlapping(since: number, until: number): Promise<Silence[]> {
+    const rows = this.core.db.prepare(`SELECT * FROM silences WHERE created_at < ? AND until > ? ORDER BY created_at, id`).all(until, since) as SilenceRow[];
+    return rows.map(toSilence);
+  }
 }

@@ -18,6 +18,7 @@ import { useStores, type StoreFactory } from "./harness.js";
 import { listingSuite } from "./listing.js";
 import { perfSuite } from "./perf.js";
 import { pingSuite } from "./pings.js";
+import { silenceSuite } from "./silences.js";
 import { sweepSuite } from "./sweep.js";
 import { traceSuite } from "./traces.js";
 
@@ -32,6 +33,7 @@ export function storageConformance(name: string, factory: StoreFactory): void {
     listingSuite(open);
     feedSuite(open);
     pingSuite(open);
+    silenceSuite(open);
     fleetSuite(open);
     perfSuite(open);
     traceSuite(open);
