@@ -1,0 +1,1 @@
+export { LeaderElector, MONITOR_LEASE, type LeaderElectorOptions, type Role } from "./elector.js";
