@@ -8,9 +8,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
-import type { LeaderLease, LeaseFence } from "../storage/index.js";
-
-export const MONITOR_LEASE = "monitor";
+import { MONITOR_LEASE, type LeaderLease, type LeaseFence } from "../storage/index.js";
 
 export interface LeaderElectorOptions {
   store: LeaderLease;

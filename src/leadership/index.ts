@@ -1,1 +1,2 @@
-export { LeaderElector, MONITOR_LEASE, type LeaderElectorOptions, type Role } from "./elector.js";
+export { MONITOR_LEASE } from "../storage/index.js";
+export { LeaderElector, type LeaderElectorOptions, type Role } from "./elector.js";

@@ -1,5 +1,8 @@
 /** Leader leases between monitors (src/leadership elects with them; the stale sweep and the notifier carry the fence). */
 
+/** The lease the monitors compete for. */
+export const MONITOR_LEASE = "monitor";
+
 /** A lease held at an epoch: the fencing token a leader's writes carry. */
 export interface LeaseFence {
   lease: string;

@@ -12,7 +12,9 @@ export interface NetNs {
   /** The address PostgreSQL listens on, reachable from inside. */
   readonly hostAddress: string;
   readonly nsAddress: string;
-  /** argv prefix that runs a command inside the namespace. */
+  /** This host's name (its own UTS namespace, so os.hostname() differs from ours). */
+  readonly hostName: string;
+  /** argv that runs `argv` inside the namespace under `hostName`; every step execs, so the pid is the command's. */
   exec(argv: string[]): string[];
   cut(): void;
   heal(): void;
@@ -37,8 +39,8 @@ export function createNetNs(): NetNs {
   const hostAddress = `10.${a}.${b}.1`;
   const nsAddress = `10.${a}.${b}.2`;
   const ns: NetNs = {
-    name, hostAddress, nsAddress,
-    exec: (argv) => ["ip", "netns", "exec", name, ...argv],
+    name, hostAddress, nsAddress, hostName: `host-${name}`,
+    exec: (argv) => ["ip", "netns", "exec", name, "unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', `host-${name}`, ...argv],
     cut: () => void ip("link", "set", hostIf, "down"),
     heal: () => void ip("link", "set", hostIf, "up"),
     destroy() {
