@@ -6,7 +6,7 @@
  * active → stale transition, read from the transitions table.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MONITOR_LEASE } from "../../src/leadership/index.js";
@@ -130,6 +130,9 @@ describe("two monitors on one PostgreSQL database", () => {
     try {
       const { a, b, victim } = await twoMonitors(url, store, true);
       expect((await store.getAgent("monitor-a"))!.state).toBe("active");
+      // two hosts: the leader in the namespace under its own host name, the standby here
+      expect((await store.leaseMembers(MONITOR_LEASE, 60_000)).map((m) => [m.agent, m.host, m.role]))
+        .toEqual([["monitor-a", ns.hostName, "leader"], ["monitor-b", hostname(), "standby"]]);
       ns.cut();
       try {
         await waitFor(async () => (await leaderPid(store)) === b.pid, { timeoutMs: TAKEOVER_BOUND_MS });
