@@ -28,16 +28,25 @@ process.once("exit", () => {
 
 const ip = (...args: string[]) => execFileSync("ip", args, { stdio: ["ignore", "pipe", "pipe"] }).toString();
 
+/** A /30 in 10.100-249.x.x, spread by pid, that no interface here uses yet (test files run in parallel). */
+function freeSubnet(): { hostAddress: string; nsAddress: string } {
+  for (let i = 0; i < 64; i++) {
+    const a = 100 + (process.pid % 150);
+    const b = ((Math.floor(process.pid / 150) + made.size + i) % 64) * 4;
+    if (!ip("-o", "addr", "show", "to", `10.${a}.${b}.0/30`).trim()) {
+      return { hostAddress: `10.${a}.${b}.1`, nsAddress: `10.${a}.${b}.2` };
+    }
+  }
+  throw new Error("no free 10.x.y.0/30 subnet for a test network namespace");
+}
+
 export function createNetNs(): NetNs {
   // unique per process and call, short enough for interface names (15 chars)
   const id = `${process.pid % 10000}${made.size}`;
   const name = `bga${id}`;
   const hostIf = `vh${id}`;
   const nsIf = `vn${id}`;
-  const a = 100 + (process.pid % 100);
-  const b = (made.size * 4) % 256;
-  const hostAddress = `10.${a}.${b}.1`;
-  const nsAddress = `10.${a}.${b}.2`;
+  const { hostAddress, nsAddress } = freeSubnet();
   const ns: NetNs = {
     name, hostAddress, nsAddress, hostName: `host-${name}`,
     exec: (argv) => ["ip", "netns", "exec", name, "unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', `host-${name}`, ...argv],
