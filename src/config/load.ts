@@ -32,6 +32,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   out.checkIntervalMs ??= out.heartbeatIntervalMs;
   // late: a missed beat or two, well before stale
   out.lateAfterMs ??= Math.min(2 * (out.heartbeatIntervalMs as number), ((out.heartbeatIntervalMs as number) + (out.staleThresholdMs as number)) / 2);
+  // a standby takes over after a few missed renewals, not after a whole stale threshold
+  out.leaderLeaseMs ??= 3 * (out.heartbeatIntervalMs as number);
   const config = out as unknown as Config;
   checkRelations(config);
   return config;

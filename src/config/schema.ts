@@ -106,6 +106,8 @@ export interface Config {
   notifyFlapCount: number;
   /** A live agent whose heartbeat is older than this is shown `late` (amber), before it is stale. @defaultValue min(2 × HEARTBEAT_INTERVAL, halfway to STALE_THRESHOLD) */
   lateAfterMs: number;
+  /** How long a monitor's leadership lasts without renewal (PostgreSQL: one leader among several monitors). @defaultValue 3 × HEARTBEAT_INTERVAL */
+  leaderLeaseMs: number;
   /** The dashboard address put in messages. @defaultValue http://DASHBOARD_HOST:DASHBOARD_PORT/ */
   dashboardUrl?: string;
   /** A threshold must be crossed this long before it warns (and be back this long before "back to normal"). @defaultValue 300 s */
@@ -222,4 +224,6 @@ export const VARIABLES: VariableSpec[] = [
     description: "The dashboard's address as people reach it, put in notifications (default: http://DASHBOARD_HOST:DASHBOARD_PORT/)", schema: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }) },
   { env: "LATE_AFTER", key: "lateAfterMs", default: undefined, allowed: "seconds > 0, less than STALE_THRESHOLD",
     description: "A live agent whose last heartbeat is older than this is shown `late` (amber; `events=late` notifies) before it turns stale at STALE_THRESHOLD. Unset: 2 × HEARTBEAT_INTERVAL, at most halfway to STALE_THRESHOLD", schema: seconds, toConfig: ms as never },
+  { env: "LEADER_LEASE", key: "leaderLeaseMs", default: undefined, allowed: "seconds > 0",
+    description: "With several monitors on one PostgreSQL database, the leader's lease: it renews every third of it, and a standby takes over this long after the leader died, hung or lost the network (see docs/postgres.md). Unset: 3 × HEARTBEAT_INTERVAL", schema: seconds, toConfig: ms as never },
 ];

@@ -10,6 +10,7 @@ export { openReadOnly, readAgentRecords, tableRowCounts, hasTable } from "./db-o
 export { checkIntegrity, type IntegrityResult } from "./integrity.js";
 export { probeReads, probeWrite, type ReadProbe, type WriteProbe } from "./probe.js";
 export { checkDatabase, type DbCheckOptions, type DbCheckReport, type CheckpointStats } from "./db-check.js";
+export { checkPostgres, type PgCheckReport } from "./pg-check.js";
 export { checkAgents, type AgentCheckOptions } from "./agent-checks.js";
 export { runDoctor, type DoctorOptions, type DoctorReport } from "./doctor.js";
 export { readRawState, type RawState, type RawStateOptions } from "./raw-state.js";

@@ -8,7 +8,7 @@
 import picomatch from "picomatch";
 import type { Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
-import type { MonitorStore, NotifyStore, OutboxEntry, Silence, TransitionFeed } from "../storage/index.js";
+import type { LeaseFence, MonitorStore, NotifyStore, OutboxEntry, Silence, TransitionFeed } from "../storage/index.js";
 import { deliver } from "./deliver.js";
 import { emptyPlanState, narrow, plan, type PlanState } from "./plan.js";
 import type { ChannelSpec, Notification } from "./types.js";
@@ -36,6 +36,8 @@ export interface NotifierOptions {
   monitorDownAfterMs?: number;
   /** Leader election: a standby plans and sends nothing. @defaultValue always true */
   isLeader?: () => boolean;
+  /** The leader's lease fence, carried by the plan commit so a leader that lost its lease writes nothing. */
+  fence?: () => LeaseFence | undefined;
   /** The storm guard's suspicion, said in stale messages. */
   suspicion?: () => string | undefined;
   /** @defaultValue 10_000 */
@@ -99,7 +101,7 @@ export class Notifier {
     if (cp.tickAt === null) {
       // first run on this database: what happened before notifications were set up is history, not news
       const { lastId } = await store.countTransitions(cp.cursor);
-      await store.notify.commitPlan([], { cursor: lastId, state: emptyPlanState(), tickAt: now });
+      await store.notify.commitPlan([], { cursor: lastId, state: emptyPlanState(), tickAt: now }, this.o.fence?.());
       return;
     }
     const state = (cp.state as PlanState | null) ?? emptyPlanState();
@@ -124,7 +126,7 @@ export class Notifier {
     }
     // nothing new: write only now and then, to keep the liveness stamp the next start reads
     if (entries.length === 0 && p.through === cp.cursor && now - cp.tickAt < this.o.monitorDownAfterMs / 4) return;
-    await store.notify.commitPlan(entries, { cursor: p.through, state: p.state, tickAt: now });
+    await store.notify.commitPlan(entries, { cursor: p.through, state: p.state, tickAt: now }, this.o.fence?.());
   }
 
   /** One message naming the live agents newly past LATE_AFTER, when a channel asked for `late`. */

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
-import type { MonitorStore, NotifyStore, TransitionFeed } from "../storage/index.js";
+import type { LeaseFence, MonitorStore, NotifyStore, TransitionFeed } from "../storage/index.js";
 import { channelsFromConfig, dashboardLink } from "./config.js";
 import { Notifier } from "./notifier.js";
 
@@ -13,6 +13,7 @@ export interface StartNotifierOptions {
   clock: Clock;
   logger: Logger;
   isLeader?: () => boolean;
+  fence?: () => LeaseFence | undefined;
   suspicion?: () => string | undefined;
   /** @defaultValue 1 s: the feed is read this often; grouping waits NOTIFY_GROUP_WINDOW anyway */
   tickMs?: number;
@@ -25,7 +26,7 @@ export function startNotifier(o: StartNotifierOptions): Notifier | undefined {
     store: o.store, channels, clock: o.clock, logger: o.logger.child({ module: "notify" }), host: hostname(),
     dashboardUrl: dashboardLink(o.config), secret: o.config.notifySecret,
     groupWindowMs: o.config.notifyGroupWindowMs, flapWindowMs: o.config.notifyFlapWindowMs, flapCount: o.config.notifyFlapCount,
-    monitorDownAfterMs: o.config.staleThresholdMs, lateAfterMs: o.config.lateAfterMs, isLeader: o.isLeader, suspicion: o.suspicion,
+    monitorDownAfterMs: o.config.staleThresholdMs, lateAfterMs: o.config.lateAfterMs, isLeader: o.isLeader, fence: o.fence, suspicion: o.suspicion,
   });
   notifier.start(o.tickMs ?? 1_000);
   o.logger.info(`notifications on: ${channels.map((c) => c.id).join(", ")}`);

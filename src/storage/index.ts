@@ -5,4 +5,5 @@ export * from "./fleet-types.js";
 export * from "./perf-types.js";
 export * from "./traces-types.js";
 export * from "./notify-types.js";
+export * from "./lease-types.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";

@@ -2,6 +2,7 @@
  * What the notifier keeps (src/notify): its cursor in the transition feed with its plan state,
  * the outbox (a message is written here before it is sent, and marked when it landed), and silences.
  */
+import type { LeaseFence } from "./lease-types.js";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "dead"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -62,8 +63,11 @@ export interface NewSilence {
 
 export interface NotifyStore {
   readCheckpoint(): Promise<NotifierCheckpoint>;
-  /** One transaction: add the entries (a (channel, key) already there is skipped) and move the checkpoint. */
-  commitPlan(entries: readonly OutboxEntry[], checkpoint: NotifierCheckpoint): Promise<void>;
+  /**
+   * One transaction: add the entries (a (channel, key) already there is skipped) and move the checkpoint.
+   * With `fence`, only while that lease holds at that epoch (false: nothing written).
+   */
+  commitPlan(entries: readonly OutboxEntry[], checkpoint: NotifierCheckpoint, fence?: LeaseFence): Promise<boolean>;
   /** A channel's undelivered messages, oldest first (due or not: the oldest goes first). */
   pending(channel: string, limit?: number): Promise<Delivery[]>;
   markDelivered(id: number): Promise<void>;

@@ -9,6 +9,7 @@ import type { PerfStore } from "./perf-types.js";
 import type { AgentState } from "./states.js";
 import type { TraceStore } from "./traces-types.js";
 import type { NotifyStore } from "./notify-types.js";
+import type { LeaderLease, LeaseFence } from "./lease-types.js";
 
 export {
   AGENT_STATES, COUNTED_STATES, LIVE_NOT_ACTIVE_STATES, LIVE_STATES, REVIVABLE_STATES, STATE_LABELS, STATE_SORT_ORDER, SYSTEM_AGENTS,
@@ -217,8 +218,13 @@ export interface AgentWriter {
 export interface MonitorStore {
   /** Agents in a live state whose heartbeat is older than `thresholdMs` (read only). */
   findStaleAgents(thresholdMs: number, limit?: number): Promise<{ count: number; sample: StaleAgent[] }>;
-  /** Marks every live agent older than `thresholdMs` stale, re-checking the age in the UPDATE. */
-  markStaleAgents(thresholdMs: number): Promise<StaleAgent[]>;
+  /**
+   * Marks every live agent older than `thresholdMs` stale, re-checking the age in the UPDATE.
+   * With `fence`, only while that lease is still held at that epoch, checked in the same statement
+   * (a paused old leader that wakes marks nothing). SQLite ignores it: its instance lock already
+   * allows one monitor.
+   */
+  markStaleAgents(thresholdMs: number, fence?: LeaseFence): Promise<StaleAgent[]>;
   summary(): Promise<StoreSummary>;
 }
 
@@ -292,7 +298,7 @@ export interface CheckpointStore {
 }
 
 /** Everything a backend implements; opened only by openStore(config) (src/storage/open-store.ts). */
-export interface StateStore extends AgentWriter, MonitorStore, RestartQueue, TransitionFeed, ReadModel, AdminStore, CheckpointStore {
+export interface StateStore extends AgentWriter, MonitorStore, RestartQueue, TransitionFeed, ReadModel, AdminStore, CheckpointStore, LeaderLease {
   /** System state and fleet bookkeeping (SystemInitializer, supervisor). */
   readonly fleet: FleetStore;
   /** Performance samples and roll-ups (PerformanceMonitorAgent; read by the dashboard). */

@@ -60,7 +60,12 @@ function asPostgres(bin: string, args: string[]): void {
   execFileSync("runuser", ["-u", "postgres", "--", bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
 }
 
-export async function startCluster(): Promise<PgCluster> {
+export interface ClusterOptions {
+  /** Addresses to listen on besides 127.0.0.1 (e.g. a veth's host side), trusted in pg_hba as /32. */
+  alsoListen?: string[];
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<PgCluster> {
   const bin = postgresBinDir();
   if (!bin) {
     throw new Error("No PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb): install Debian's package: apt-get install -y postgresql");
@@ -69,7 +74,8 @@ export async function startCluster(): Promise<PgCluster> {
   chownSync(dir, uid("postgres"), gid("postgres"));
   const data = join(dir, "data");
   const port = await freePort();
-  const settings = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const listen = ["127.0.0.1", ...(opts.alsoListen ?? [])].join(",");
+  const settings = `-c listen_addresses=${listen} -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   let up = false;
   let counter = 0;
   const cluster: PgCluster = {
@@ -115,6 +121,7 @@ export async function startCluster(): Promise<PgCluster> {
       `host all ${PASSWORD_USER} 127.0.0.1/32 scram-sha-256`,
       "local all all trust",
       "host all all 127.0.0.1/32 trust",
+      ...(opts.alsoListen ?? []).map((a) => `host all all ${a.split(".").slice(0, 3).join(".")}.0/24 trust`),
       "",
     ].join("\n"));
     cluster.start();

@@ -29,12 +29,16 @@ export interface SpawnOptions {
   env?: Record<string, string | undefined>;
   args?: string[];
   cwd?: string;
+  /** A command prefix that execs the rest (e.g. `ip netns exec NAME`): the child's pid stays node's. */
+  wrap?: string[];
 }
 
 const live = new Set<Child>();
 
 export function spawnTs(file: string, opts: SpawnOptions = {}): Child {
-  const proc = spawn(process.execPath, ["--import", TSX_LOADER, resolve(REPO_ROOT, file), ...(opts.args ?? [])], {
+  const argv = [process.execPath, "--import", TSX_LOADER, resolve(REPO_ROOT, file), ...(opts.args ?? [])];
+  const [cmd, ...rest] = [...(opts.wrap ?? []), ...argv];
+  const proc = spawn(cmd!, rest, {
     cwd: opts.cwd ?? REPO_ROOT,
     env: { ...process.env, NODE_OPTIONS: "", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],

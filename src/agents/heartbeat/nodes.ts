@@ -6,6 +6,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { SYSTEM_AGENTS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { hasCycleBudget, registerSelf, sendHeartbeat, waitForNextCycle } from "../runtime/lifecycle.js";
+import { monitorLeadership } from "./leadership.js";
 import { STALE_SAMPLE, type HeartbeatStateType, type HeartbeatUpdate } from "./state.js";
 
 export const HEARTBEAT_AGENT = SYSTEM_AGENTS.monitor;
@@ -46,10 +47,17 @@ export function routeAfterCheck(state: HeartbeatStateType): "update" | "log" | "
   return state.recovered.length > 0 ? "log" : "wait";
 }
 
-/** Marks stale agents in one transaction; the UPDATE re-checks the age, so a fresh heartbeat wins. */
+/**
+ * Marks stale agents in one transaction; the UPDATE re-checks the age, so a fresh heartbeat wins.
+ * Only the leader does, under its lease fence (a standby, or a leader whose lease was taken, marks nothing).
+ */
 export async function updateStates(_state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
   const c = await ctx(config);
-  return { newlyStale: await c.store.markStaleAgents(c.config.staleThresholdMs) };
+  const leadership = monitorLeadership(c);
+  await leadership.ready();
+  const fence = leadership.fence();
+  if (!fence) return { newlyStale: [] };
+  return { newlyStale: await c.store.markStaleAgents(c.config.staleThresholdMs, fence) };
 }
 
 /** One warning per newly stale agent; one info line per agent back from stale. */

@@ -3,9 +3,10 @@
  * sizes, lock holders, checkpoint rows and a latency probe; a clear verdict; exit 1 on problems.
  * A file that is missing, empty, not SQLite, or corrupt is what this command exists to find: it is
  * reported (exit 1, like doctor) and left untouched. Exit 2 is for bad usage or configuration.
+ * With DATABASE_URL (and no --db): the PostgreSQL checks of src/diagnostics/pg-check.ts.
  */
 import type { Command } from "commander";
-import { checkDatabase } from "../../diagnostics/index.js";
+import { checkDatabase, checkPostgres } from "../../diagnostics/index.js";
 import { printReport, withProgress } from "../format/report.js";
 import { action, assertNotDirectory, cliConfig, durationArg, withCommonOptions, type DbOptions } from "../support/run.js";
 
@@ -27,6 +28,10 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExit codes: 0 healthy (warnings allowed), 1 problems found (a missing, empty, non-SQLite or corrupt database file is one), 2 bad flag or config (e.g. --db naming a directory).")
     .action(action(async (opts: DbCheckFlags) => {
       const config = cliConfig({ databasePath: opts.db });
+      if (config.databaseUrl && !opts.db) {
+        const pgReport = await withProgress("checking the database", () => checkPostgres(config.databaseUrl!, config.databaseSchema ?? "bg_agents"));
+        return printReport(pgReport, `Database: ${pgReport.location} (schema ${config.databaseSchema ?? "bg_agents"})`, opts.json);
+      }
       assertNotDirectory(config.databasePath);
       const report = await withProgress("checking the database", (onStep) => checkDatabase(config.databasePath, {
         full: opts.full,

@@ -4,7 +4,7 @@
  * because nothing marks it stale: no monitor running), 0 otherwise.
  */
 import type { Command } from "commander";
-import { AGENT_STATES, isAgentState, LIVE_STATES as LIVE, type AgentState } from "../../storage/index.js";
+import { AGENT_STATES, isAgentState, LIVE_STATES as LIVE, MONITOR_LEASE, type AgentState } from "../../storage/index.js";
 import { toAgentView, toSummaryView, type AgentView, type SummaryView } from "../../views/agent-view.js";
 import { readAvailability, type AvailabilityView } from "../../views/fleet-availability.js";
 import { colourEnabled, painter, STATE_COLOURS, type Paint } from "../format/colour.js";
@@ -26,6 +26,8 @@ export interface StatusReport {
   staleThresholdMs: number;
   /** Per agent name: uptime over 24 h / 7 d / 30 d, last outage, MTTR, beat strip (docs/availability.md). */
   availability: Record<string, AvailabilityView>;
+  /** The monitors competing for the leader lease, leader first (PostgreSQL; on SQLite there is one). */
+  monitors: Array<{ agent: string; host: string; pid: number; role: "leader" | "standby" }>;
 }
 
 
@@ -47,7 +49,9 @@ export function register(program: Command): void {
         const agents = records.map((r) => toAgentView(r, now, { lateAfterMs: config.lateAfterMs }));
         const overdue = (await store.findStaleAgents(config.staleThresholdMs, 1000)).sample.map((s) => s.name);
         const availability = Object.fromEntries(await readAvailability(store, records, now));
-        report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs, availability };
+        const members = await store.leaseMembers(MONITOR_LEASE, 3 * config.leaderLeaseMs);
+        const monitors = members.map((m) => ({ agent: m.agent, host: m.host, pid: m.pid, role: m.role }));
+        report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs, availability, monitors };
       } finally {
         await store.close();
       }
@@ -82,6 +86,9 @@ export function renderStatus(r: StatusReport, paint: Paint): string {
   const counts = AGENT_STATES.filter((s) => r.summary.byState[s] > 0 && s !== "active")
     .map((s) => paint(STATE_COLOURS[s], `${r.summary.byState[s]} ${s}`));
   const lines = [table, "", paint("bold", r.summary.line) + (counts.length ? `  (${counts.join(", ")})` : "")];
+  if (r.monitors.length) {
+    lines.push(`Monitors: ${r.monitors.map((m) => `${m.agent} on ${m.host} (pid ${m.pid}, ${m.role === "leader" ? paint("bold", "leader") : "standby"})`).join(", ")}`);
+  }
   if (r.overdue.length) {
     lines.push(paint("yellow", `${r.overdue.length} live agent(s) have not heartbeated for over ${r.staleThresholdMs / 1000}s but are not marked stale: is the monitor running? Try: bg-agents doctor`));
   }

@@ -22,18 +22,24 @@ function renderSummary(s) {
   fill($("state-counts"), states.all.filter((st) => s.byState[st] > 0).map((st) => h("span", { class: "chip" }, badge(st, `${states.labels[st]}: ${s.byState[st]}`))));
 }
 
+function renderMonitors(list) {
+  fill($("monitors"), list.map((m) => h("span", { class: "chip", "data-role": m.role }, `${m.agent} on ${m.host}: ${m.role}`)));
+}
+
 async function refresh() {
   lastRefresh = performance.now();
   const params = new URLSearchParams({ sort: view.sort, order: view.order, offset: String(view.offset), limit: String(view.limit) });
   if (view.state) params.set("state", view.state);
   if (view.q) params.set("q", view.q);
   try {
-    const [{ data: agents, headers }, { data: summary }, availability] = await Promise.all([
+    const [{ data: agents, headers }, { data: summary }, availability, { data: monitors }] = await Promise.all([
       getJson(`/api/agents?${params}`), getJson("/api/summary"),
       getJson("/api/availability").then(({ data }) => data.agents, () => ({})),
+      getJson("/api/monitors"),
     ]);
     const total = Number(headers.get("x-total-count") ?? agents.length);
     renderSummary(summary);
+    renderMonitors(monitors.monitors);
     renderRows(document.querySelector("#agent-table tbody"), agents, { selected: view.selected, onOpen: openDetail, staleThresholdMs: view.staleThresholdMs, lateAfterMs: view.lateAfterMs, availability });
     $("page-info").textContent = total === 0 ? "0 of 0" : `${view.offset + 1}–${Math.min(total, view.offset + view.limit)} of ${total}`;
     $("prev").disabled = view.offset === 0;

@@ -1,11 +1,11 @@
 /**
  * Read routes: `GET /api/agents` (AgentView objects, the same as `bg-agents status --json`; optional
  * state filter, name search, sort and paging with the total in `X-Total-Count`), `GET /api/agents/:name`
- * (view + transitions, errors, sampled history), `GET /api/agents/:name/logs`, `GET /api/summary`.
+ * (view + transitions, errors, sampled history), `GET /api/agents/:name/logs`, `GET /api/summary`, `GET /api/monitors`.
  */
 import { basename } from "node:path";
 import { AgentNotFoundError } from "../../errors/index.js";
-import { stateVocabulary } from "../../storage/index.js";
+import { MONITOR_LEASE, stateVocabulary } from "../../storage/index.js";
 import { toAgentView, toSummaryView } from "../../views/agent-view.js";
 import { queryAgents } from "../agent-query.js";
 import type { RoutePlugin } from "../context.js";
@@ -22,6 +22,11 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
   });
 
   app.get("/api/summary", async () => toSummaryView(await ctx.store.summary()));
+
+  /** The monitors competing for the leader lease, leader first, with host and role (several on PostgreSQL). */
+  app.get("/api/monitors", async () => ({
+    monitors: (await ctx.store.leaseMembers(MONITOR_LEASE, 3 * ctx.config.leaderLeaseMs)).map((m) => ({ agent: m.agent, host: m.host, pid: m.pid, role: m.role, seenAt: m.seenAt })),
+  }));
 
   /** What the page needs to know about the server's settings (no secrets). */
   app.get("/api/settings", async () => ({

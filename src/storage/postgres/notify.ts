@@ -1,6 +1,9 @@
 /** PostgreSQL NotifyStore: outbox rows and the notifier's checkpoint (a system_state key) move in one transaction. */
 import type { Delivery, DeliveryCounts, DeliveryStatus, NewSilence, NotifierCheckpoint, NotifyStore, OutboxEntry, Silence } from "../notify-types.js";
+import type pg from "pg";
+import type { LeaseFence } from "../lease-types.js";
 import type { PgCore } from "./core.js";
+import { underFence } from "./leases.js";
 import { pgText } from "./rows.js";
 
 const CHECKPOINT_KEY = "notifier";
@@ -29,8 +32,8 @@ export class PgNotifyStore implements NotifyStore {
     return r.rows[0]?.value ?? { cursor: 0, state: null, tickAt: null };
   }
 
-  async commitPlan(entries: readonly OutboxEntry[], checkpoint: NotifierCheckpoint): Promise<void> {
-    await this.core.tx(async (c) => {
+  async commitPlan(entries: readonly OutboxEntry[], checkpoint: NotifierCheckpoint, fence?: LeaseFence): Promise<boolean> {
+    const write = async (c: pg.PoolClient) => {
       const now = Number((await c.query<{ now: number }>(`SELECT ${this.core.now(1)} AS now`, [this.core.nowParam()])).rows[0]!.now);
       for (const e of entries) {
         await c.query(`INSERT INTO ${this.s}.notify_outbox(channel, key, event, agents, payload, created_at, next_attempt_at)
@@ -39,7 +42,9 @@ export class PgNotifyStore implements NotifyStore {
       }
       await c.query(`INSERT INTO ${this.s}.system_state(key, value, updated_at) VALUES ($1, $2::json, $3)
         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, [CHECKPOINT_KEY, JSON.stringify(checkpoint), now]);
-    });
+      return true;
+    };
+    return fence ? (await underFence(this.core, fence, fence.ttlMs, write)) ?? false : this.core.tx(write);
   }
 
   async pending(channel: string, limit = 100): Promise<Delivery[]> {

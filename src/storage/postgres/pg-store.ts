@@ -23,6 +23,8 @@ import { ident, migrate } from "./migrations.js";
 import { PgPerfStore } from "./perf.js";
 import { PgPings } from "./pings.js";
 import { PgNotifyStore } from "./notify.js";
+import { PgLeases, underFence } from "./leases.js";
+import type { LeaseCandidate, LeaseFence, LeaseMember } from "../lease-types.js";
 import { RetainingPostgresSaver } from "./saver.js";
 import { heartbeatValues, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { statements, type Statements } from "./statements.js";
@@ -67,6 +69,7 @@ export class PgStore implements StateStore {
   readonly traces: PgTraceStore;
   private readonly pings: PgPings;
   readonly notify: PgNotifyStore;
+  private readonly leases: PgLeases;
 
   private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
     this.sql = statements(core.s);
@@ -75,6 +78,7 @@ export class PgStore implements StateStore {
     this.traces = new PgTraceStore(core);
     this.pings = new PgPings(core);
     this.notify = new PgNotifyStore(core);
+    this.leases = new PgLeases(core);
   }
 
   /** Connects, migrates our schema and sets up the checkpoint schema; a DatabaseError says what to check. */
@@ -178,16 +182,30 @@ export class PgStore implements StateStore {
   }
 
   /** After an outage seen by this process, agents get one threshold to heartbeat again before any is marked (PgCore.recentlyBack). */
-  async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
+  async markStaleAgents(thresholdMs: number, fence?: LeaseFence): Promise<StaleAgent[]> {
+    const sweep = (db: pg.Pool | pg.PoolClient) => db.query<{ name: string; last_heartbeat: number; age: number }>(this.sql.markStale, [thresholdMs, this.core.nowParam()]);
     // checked on every attempt: an attempt retried after the server was lost only probes it
     const rows = await this.core.retry(async () => {
       if (this.core.recentlyBack(thresholdMs)) {
         await this.core.pool.query("SELECT 1");
         return [];
       }
-      return (await this.core.pool.query<{ name: string; last_heartbeat: number; age: number }>(this.sql.markStale, [thresholdMs, this.core.nowParam()])).rows;
+      if (fence) return (await underFence(this.core, fence, fence.ttlMs, async (c) => (await sweep(c)).rows)) ?? [];
+      return (await sweep(this.core.pool)).rows;
     });
     return rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age }));
+  }
+
+  tryLease(lease: string, who: LeaseCandidate, ttlMs: number): Promise<{ epoch: number } | null> {
+    return this.leases.tryLease(lease, who, ttlMs);
+  }
+
+  releaseLease(lease: string, holder: string): Promise<void> {
+    return this.leases.releaseLease(lease, holder);
+  }
+
+  leaseMembers(lease: string, withinMs: number): Promise<LeaseMember[]> {
+    return this.leases.leaseMembers(lease, withinMs);
   }
 
   async summary(): Promise<StoreSummary> {

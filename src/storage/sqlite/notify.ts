@@ -31,7 +31,8 @@ export class SqliteNotifyStore implements NotifyStore {
     return row ? (JSON.parse(row.value) as NotifierCheckpoint) : { cursor: 0, state: null, tickAt: null };
   }
 
-  async commitPlan(entries: readonly OutboxEntry[], checkpoint: NotifierCheckpoint): Promise<void> {
+  /** The fence is not checked: one monitor per SQLite file (the instance lock) already. */
+  async commitPlan(entries: readonly OutboxEntry[], checkpoint: NotifierCheckpoint): Promise<boolean> {
     const { db } = this.core;
     await this.core.write(() => {
       const now = this.core.clock.now();
@@ -41,6 +42,7 @@ export class SqliteNotifyStore implements NotifyStore {
       db.prepare(`INSERT INTO system_state(key, value, updated_at) VALUES (?, ?, ?)
         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`).run(CHECKPOINT_KEY, JSON.stringify(checkpoint), now);
     });
+    return true;
   }
 
   async pending(channel: string, limit = 100): Promise<Delivery[]> {

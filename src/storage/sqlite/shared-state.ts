@@ -8,6 +8,8 @@
  * state_changed_at and state_reason, whenever a write inserts an agent or changes its `state`.
  * The writes that do are marked "transition: trigger (migration 006)"; they set both columns.
  */
+import { SoleLeader } from "./sole-leader.js";
+import type { LeaseCandidate, LeaseMember } from "../lease-types.js";
 import type Database from "better-sqlite3";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../../clock/index.js";
@@ -68,9 +70,11 @@ export class SharedState implements StateStore {
   readonly perf = new SqlitePerfStore(this);
   readonly traces = new SqliteTraceStore(this);
   readonly notify = new SqliteNotifyStore(this);
+  private readonly leases: SoleLeader;
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
     this.stmts = prepareStatements(db);
+    this.leases = new SoleLeader(clock);
     this.agentList = new AgentList(db);
     this.pings = new SqlitePings(db);
     // prepared once: the heartbeat is the hottest write
@@ -191,6 +195,19 @@ export class SharedState implements StateStore {
     return { count, sample: rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat })) };
   }
 
+  tryLease(lease: string, who: LeaseCandidate, ttlMs: number): Promise<{ epoch: number }> {
+    return this.leases.tryLease(lease, who, ttlMs);
+  }
+
+  releaseLease(lease: string, holder: string): Promise<void> {
+    return this.leases.releaseLease(lease, holder);
+  }
+
+  leaseMembers(lease: string, withinMs: number): Promise<LeaseMember[]> {
+    return this.leases.leaseMembers(lease, withinMs);
+  }
+
+  /** No fence parameter: the instance lock allows one monitor per file. */
   async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
     // transition: trigger (migration 006), one per agent marked
     return this.write(() => {
