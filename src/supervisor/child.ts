@@ -38,9 +38,15 @@ export function preloadArgs(entry: string, module: string): string[] {
   return [...args, "--import", pathToFileURL(LIFELINE).href];
 }
 
+/**
+ * V8 flags of every agent process: an agent allocates little per cycle, so a 1 MB young generation
+ * (default 16 MB) costs it no time and saves about 13 MB of RSS each (docs/performance.md).
+ */
+export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1"];
+
 export function spawnAgent(spec: AgentSpec, config: Config, now: number): AgentChild {
   const entry = spec.kind === "graph" ? AGENT_MAIN : spec.module;
-  const proc = spawn(process.execPath, [...preloadArgs(entry, spec.module), entry], {
+  const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, ...preloadArgs(entry, spec.module), entry], {
     env: {
       ...process.env,
       ...spec.env,
