@@ -33,7 +33,8 @@ afterEach(async () => {
 
 async function startFleet(entry: string, args: string[], names: string[]) {
   const dir = makeTempDir("bga-compiled-");
-  const env = { ...process.env, NODE_OPTIONS: "", BG_AGENTS_FROM_SOURCE: "", ...fleetEnv(dir) };
+  const vars = fleetEnv(dir);
+  const env = { ...process.env, NODE_OPTIONS: "", BG_AGENTS_FROM_SOURCE: "", ...vars };
   proc = spawn(process.execPath, [join(REPO_ROOT, entry), ...args], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
@@ -41,7 +42,7 @@ async function startFleet(entry: string, args: string[], names: string[]) {
     if (proc!.exitCode !== null) throw new Error(`${entry} exited ${proc!.exitCode}: ${stderr}`);
     let store: SharedState;
     try {
-      store = await SharedState.open({ path: env.DATABASE_PATH!, lockTimeoutMs: 20_000 });
+      store = await SharedState.open({ path: vars.DATABASE_PATH!, lockTimeoutMs: 20_000 });
     } catch {
       return undefined; // not created yet
     }
