@@ -13,7 +13,7 @@ import { SharedState } from "../../src/storage/sqlite/index.js";
 import { REPO_ROOT } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { fleetEnv } from "../fleet/fleet-helpers.js";
+import { fleetEnv } from "../helpers/fleet.js";
 
 const BUILT_IN = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
 const TINY = join(REPO_ROOT, "test/agents/fixtures/tiny-agent/graph.ts");
