@@ -1,14 +1,13 @@
 /**
- * The monitor (`src/main.ts`, what `npm start` runs) at its default 30 s interval on a temp DB:
+ * The default fleet (`bin/start.js`, what `npm start` runs: the compiled dist/) at its default 30 s interval on a temp DB:
  * RSS and CPU over an idle window (60 s; 15 s with --quick), read from /proc/<pid>/stat and status.
- * `src/main.ts` is a supervisor that starts one process per agent: each process is measured (pids
+ * The supervisor that starts one process per agent: each process is measured (pids
  * from the agents table) and the whole tree is summed. The window starts once the
  * HeartbeatHealthAgent is active and the tree has settled, so start-up is not counted.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { REPO_ROOT, stopChild } from "./lib/procs.js";
 import { cpuTimeMs, rssBytes } from "./lib/proc-stats.js";
@@ -17,11 +16,7 @@ import type { BenchModule, BenchOptions, Goal } from "./lib/types.js";
 
 const MONITOR = "HeartbeatHealthAgent";
 
-/** tsx's loader by absolute URL, so the monitor can run with its working directory in the temp dir. */
-function tsxLoader(): string {
-  const file = join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs");
-  return existsSync(file) ? pathToFileURL(file).href : "tsx";
-}
+const FLEET = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
 
 interface AgentProc { name: string; state: string; pid: number | null }
 
@@ -49,17 +44,18 @@ async function run(o: BenchOptions) {
     LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false" };
   for (const k of ["AGENT_NAME", "HEARTBEAT_INTERVAL", "STALE_THRESHOLD", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"]) delete env[k];
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", tsxLoader(), join(REPO_ROOT, "src", "main.ts")], { cwd: o.tmpDir, env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "start.js")], { cwd: o.tmpDir, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   try {
     await waitFor(() => {
       if (child.exitCode !== null) throw new Error(`monitor exited with ${child.exitCode}: ${stderr}`);
-      return agents(dbPath).some((a) => a.name === MONITOR && a.state === "active");
-    }, 120_000, `${MONITOR} to become active`, 100);
+      const all = agents(dbPath);
+      return FLEET.every((name) => all.some((a) => a.name === name && a.state === "active"));
+    }, 120_000, `${FLEET.join(", ")} to become active`, 50);
     const startupMs = performance.now() - started;
     await sleep(settleMs);
-    const procs = [{ name: "supervisor (src/main.ts)", pid: child.pid! }];
+    const procs = [{ name: "supervisor + dashboard (bin/start.js)", pid: child.pid! }];
     for (const a of agents(dbPath)) if (a.pid && a.pid !== child.pid && alive(a.pid)) procs.push({ name: a.name, pid: a.pid });
     const rss = new Map<number, number[]>(procs.map((p) => [p.pid, []]));
     const cpu0 = new Map(procs.map((p) => [p.pid, cpuTimeMs(p.pid)]));
@@ -79,11 +75,14 @@ async function run(o: BenchOptions) {
     const total = { rssEnd: rows.reduce((s, r) => s + r.rssEnd, 0), rssMax: rows.reduce((s, r) => s + r.rssMax, 0), cpu: rows.reduce((s, r) => s + r.cpu, 0) };
     const monitor = rows.find((r) => r.name === MONITOR);
     const goals: Goal[] = [
+      { goal: "default fleet (npm start) total RSS after the idle window", target: "<= 300 MB", measured: `${mb(total.rssEnd)} MB`, pass: total.rssEnd <= 300 * 2 ** 20 },
+      { goal: "default fleet whole-tree idle CPU", target: "< 1%", measured: `${fmt(total.cpu, 3)}%`, pass: total.cpu < 1 },
+      { goal: "every agent active after npm start", target: "<= 2 s", measured: `${fmt(startupMs / 1000, 2)} s`, pass: startupMs <= 2000 },
       { goal: `idle CPU of the ${MONITOR} process (30 s interval)`, target: "< 1%", measured: `${fmt(monitor?.cpu ?? NaN, 3)}%`, pass: (monitor?.cpu ?? Infinity) < 1 },
     ];
     return {
       tables: [{
-        title: `Monitor (src/main.ts, default HEARTBEAT_INTERVAL=30) over ${windowMs / 1000} s idle; start-up to active ${fmt(startupMs / 1000, 1)} s; exit code on SIGTERM ${exit}`,
+        title: `Default fleet (bin/start.js from dist/, default HEARTBEAT_INTERVAL=30) over ${windowMs / 1000} s idle; start-up to every agent active ${fmt(startupMs / 1000, 1)} s; exit code on SIGTERM ${exit}`,
         columns: ["process", "pid", "RSS MB at end", "RSS MB max", "CPU % of one core"],
         rows: [
           ...rows.map((r) => [r.name, r.pid, mb(r.rssEnd), mb(r.rssMax), fmt(r.cpu, 3)]),

@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so a clean clone needs no build step. The CLI exits by
-// itself; runMain here only catches a CLI that cannot even be loaded (exit 3, internal error).
-import { register } from "tsx/esm/api";
+// The CLI from the compiled dist/ (rebuilt first when the TypeScript changed, see build-check.js).
+// BG_AGENTS_FROM_SOURCE=1 runs src/ through tsx instead (development and tests). runMain only
+// catches a CLI that cannot even be loaded (exit 3, internal error); the CLI exits by itself.
+import { launch } from "./launch.js";
 
-register();
-const { runMain } = await import("../src/process/index.ts");
-await runMain(async () => {
-  await import("../src/cli/main.ts");
-});
+await launch("cli/main");

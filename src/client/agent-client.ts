@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "../config/index.js";
 import { processHeartbeatInfo } from "../agents/process-info.js";
-import { openStore, assertAgentName, type StateStore } from "../storage/index.js";
+import { openStore, assertAgentName, groupCommitOf, type StateStore } from "../storage/index.js";
 import { VERSION } from "../version.js";
 
 export interface AgentClientOptions {
@@ -75,7 +75,8 @@ export class AgentClient {
       try {
         const store = await this.open();
         const started = performance.now();
-        await store.updateHeartbeat(this.name, processHeartbeatInfo(this.version, this.lastWriteMs));
+        // clients sharing a store share batches (group commit)
+        await groupCommitOf(store).updateHeartbeat(this.name, processHeartbeatInfo(this.version, this.lastWriteMs));
         this.lastWriteMs = +(performance.now() - started).toFixed(2);
         if (this.inError) {
           this.inError = false;

@@ -58,6 +58,14 @@ export const heartbeatBody = z.strictObject({
 });
 export type HeartbeatBody = z.infer<typeof heartbeatBody>;
 
+/** POST /api/heartbeats: the most heartbeats one request may carry. */
+export const MAX_BATCH_ITEMS = 5000;
+/** The batch body's shape; each item is checked on its own (heartbeatBody plus `name`). */
+export const heartbeatBatchBody = z.strictObject({
+  heartbeats: z.array(z.unknown()).min(1, "heartbeats is empty").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} heartbeats per request`),
+});
+export const heartbeatBatchItem = heartbeatBody.extend({ name: agentName });
+
 const stateList = z
   .string()
   .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))

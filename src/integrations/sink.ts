@@ -4,7 +4,7 @@
  */
 import { processHeartbeatInfo } from "../agents/process-info.js";
 import { BgAgentsError } from "../errors/index.js";
-import type { AgentActivity, AgentWriter } from "../storage/index.js";
+import { groupCommitOf, type AgentActivity, type AgentWriter } from "../storage/index.js";
 
 export interface HeartbeatSink {
   register(name: string, version: string): Promise<void>;
@@ -28,7 +28,8 @@ export class StoreSink implements HeartbeatSink {
 
   async beat(name: string, version: string, activity: AgentActivity): Promise<void> {
     const t = performance.now();
-    await this.store.updateHeartbeat(name, { ...processHeartbeatInfo(version, this.lastWriteMs), activity });
+    // graphs of one process share batches (group commit)
+    await groupCommitOf(this.store).updateHeartbeat(name, { ...processHeartbeatInfo(version, this.lastWriteMs), activity });
     this.lastWriteMs = +(performance.now() - t).toFixed(2);
   }
 

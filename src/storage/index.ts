@@ -1,5 +1,6 @@
 export * from "./types.js";
 export { assertAgentName, MAX_AGENT_NAME, UNPRINTABLE } from "./agent-name.js";
+export { groupCommitOf, HeartbeatGroupCommit, type GroupCommitOptions } from "./group-commit.js";
 export { isMemoryPath } from "./location.js";
 export * from "./fleet-types.js";
 export * from "./perf-types.js";

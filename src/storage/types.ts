@@ -30,6 +30,12 @@ export interface HeartbeatInfo {
   activity?: AgentActivity;
 }
 
+/** One heartbeat of a batch (AgentWriter.updateHeartbeats). */
+export interface HeartbeatUpdate {
+  name: string;
+  info?: HeartbeatInfo;
+}
+
 /** What a monitored graph is doing (withHeartbeat), shown by the dashboard and status. */
 export interface AgentActivity {
   status: "running" | "idle" | "stuck";
@@ -200,6 +206,11 @@ export interface AgentWriter {
   registerAgent(name: string, opts?: RegisterOptions): Promise<AgentRecord>;
   /** Stamps the heartbeat; registers unknown agents; a stale/stopped/failed agent goes back to active. */
   updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void>;
+  /**
+   * Many heartbeats in one transaction (group commit), each as updateHeartbeat would write it; the
+   * same name twice counts twice. All are stored or none (a bad name throws before anything is written).
+   */
+  updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void>;
   /** Moves an agent to `state`; records a transition when the state changes. Throws AgentNotFoundError. */
   updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
   /** Counts an error against the agent and keeps its text. */

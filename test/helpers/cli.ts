@@ -1,5 +1,6 @@
 /**
- * Runs the real `bg-agents` binary (bin/bg-agents.js, through tsx) as a child process in a given
+ * Runs the real `bg-agents` binary (bin/bg-agents.js, from src/ through tsx: BG_AGENTS_FROM_SOURCE, so
+ * a test never runs a dist/ older than the code under test) as a child process in a given
  * working directory, with a clean environment (no colour, no inherited DATABASE_PATH & co.).
  * `killCliChildren()` (call it in afterEach) SIGKILLs any that still run.
  */
@@ -37,7 +38,7 @@ const PROJECT_VARS = [...VARIABLES.map((v) => v.env), "BG_AGENTS_URL"];
 const live = new Set<ChildProcess>();
 
 export function startCli(args: string[], opts: CliOptions): CliRun {
-  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: "", FORCE_COLOR: undefined, NO_COLOR: "1" };
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: "", FORCE_COLOR: undefined, NO_COLOR: "1", BG_AGENTS_FROM_SOURCE: "1" };
   for (const v of PROJECT_VARS) delete env[v];
   const proc = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
   live.add(proc);

@@ -24,7 +24,7 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   await (await SharedState.open({ path: join(dir, "state.db") })).close();
   const proc = spawn(process.execPath, [join(REPO_ROOT, "bin/bg-agents.js"), ...args], {
     cwd: dir,
-    env: { ...process.env, NODE_OPTIONS: "", API_TOKEN: "", DATABASE_PATH: join(dir, "state.db"), LOG_DIR: join(dir, "logs"), ...env },
+    env: { ...process.env, NODE_OPTIONS: "", BG_AGENTS_FROM_SOURCE: "1", API_TOKEN: "", DATABASE_PATH: join(dir, "state.db"), LOG_DIR: join(dir, "logs"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   live.add(proc);

@@ -3,34 +3,78 @@
  * Kuma push monitor). Every body field is optional; an unknown name registers the agent. `status`
  * "error"/"down" records the error (with `message`) and moves the agent to `error`; "ok"/"up" brings
  * an initializing/error/recovering agent to `active`. The body is validated before anything is written.
+ *
+ * `POST /api/heartbeats` `{ heartbeats: [{ name, ...same fields }] }`: many agents in one request
+ * (a sidecar or gateway relaying a whole host's agents). Each item is validated on its own; the
+ * valid ones are written, and the answer has one result per item, in order.
+ *
+ * Heartbeats of concurrent requests share one transaction (storage/group-commit.ts); a 202 is
+ * sent only once the row is committed.
  */
-import { LIVE_NOT_ACTIVE_STATES } from "../../storage/index.js";
-import type { RoutePlugin } from "../context.js";
+import { groupCommitOf, LIVE_NOT_ACTIVE_STATES, type HeartbeatInfo } from "../../storage/index.js";
+import type { RoutePlugin, ServerContext } from "../context.js";
 import { parseOr400 } from "../errors.js";
-import { heartbeatBody, nameParams, optionalBody } from "../schemas.js";
+import { describeIssue, heartbeatBatchBody, heartbeatBatchItem, heartbeatBody, nameParams, optionalBody, type HeartbeatBody } from "../schemas.js";
 
 const body = optionalBody(heartbeatBody);
 
+const infoOf = (b: HeartbeatBody): HeartbeatInfo => ({
+  pid: b.pid, host: b.host, version: b.version, rssBytes: b.rssBytes,
+  cpuPercent: b.cpuPercent, eventLoopLagMs: b.eventLoopLagMs, writeLatencyMs: b.latencyMs, activity: b.activity,
+});
+
+/** What a status other than a plain heartbeat changes, after the heartbeat is stored. */
+async function applyStatus(ctx: ServerContext, name: string, b: HeartbeatBody): Promise<void> {
+  if (b.status === "error" || b.status === "down") {
+    const message = b.message ?? `agent reported status "${b.status}"`;
+    await ctx.store.recordError(name, message);
+    await ctx.store.updateAgentState(name, "error", message.slice(0, 200));
+  } else if (b.status === "ok" || b.status === "up") {
+    const current = await ctx.store.getAgent(name);
+    if (current && LIVE_NOT_ACTIVE_STATES.includes(current.state)) {
+      await ctx.store.updateAgentState(name, "active", b.message?.slice(0, 200) ?? "push: ok");
+    }
+  }
+}
+
+/** Enough for MAX_BATCH_ITEMS heartbeats with activity. */
+const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
+
+type ItemResult = { name: string; ok: true } | { index: number; name: string | null; ok: false; error: string };
+
 export const pushRoutes: RoutePlugin = (app, ctx) => {
+  const heartbeats = groupCommitOf(ctx.store);
+
   app.post("/api/agents/:name/heartbeat", { onRequest: ctx.requireToken }, async (req, reply) => {
     const { name } = parseOr400(nameParams, req.params, "agent name");
     const b = parseOr400(body, req.body, "body");
-    await ctx.store.updateHeartbeat(name, {
-      pid: b.pid, host: b.host, version: b.version, rssBytes: b.rssBytes,
-      cpuPercent: b.cpuPercent, eventLoopLagMs: b.eventLoopLagMs, writeLatencyMs: b.latencyMs, activity: b.activity,
-    });
-    if (b.status === "error" || b.status === "down") {
-      const message = b.message ?? `agent reported status "${b.status}"`;
-      await ctx.store.recordError(name, message);
-      await ctx.store.updateAgentState(name, "error", message.slice(0, 200));
-    } else if (b.status === "ok" || b.status === "up") {
-      const current = await ctx.store.getAgent(name);
-      if (current && LIVE_NOT_ACTIVE_STATES.includes(current.state)) {
-        await ctx.store.updateAgentState(name, "active", b.message?.slice(0, 200) ?? "push: ok");
-      }
-    }
+    await heartbeats.updateHeartbeat(name, infoOf(b));
+    await applyStatus(ctx, name, b);
     ctx.live.nudge();
     const agent = await ctx.store.getAgent(name);
     return reply.code(202).send({ ok: true, name, state: agent?.state ?? null });
+  });
+
+  // a whole host's agents in one body: far above the server's small default limit
+  app.post("/api/heartbeats", { onRequest: ctx.requireToken, bodyLimit: BATCH_BODY_LIMIT }, async (req, reply) => {
+    const { heartbeats: items } = parseOr400(heartbeatBatchBody, req.body, "body");
+    const results: ItemResult[] = [];
+    const valid: { name: string; body: HeartbeatBody }[] = [];
+    items.forEach((item, index) => {
+      const r = heartbeatBatchItem.safeParse(item);
+      if (r.success) {
+        const { name, ...rest } = r.data;
+        valid.push({ name, body: rest });
+        results.push({ name, ok: true });
+      } else {
+        const name = typeof (item as { name?: unknown } | null)?.name === "string" ? (item as { name: string }).name : null;
+        results.push({ index, name, ok: false, error: describeIssue(r.error, `heartbeats[${index}]`) });
+      }
+    });
+    if (valid.length === 0) return reply.code(400).send({ error: "no valid heartbeat in the batch", results });
+    await ctx.store.updateHeartbeats(valid.map((v) => ({ name: v.name, info: infoOf(v.body) })));
+    for (const v of valid) if (v.body.status) await applyStatus(ctx, v.name, v.body);
+    ctx.live.nudge();
+    return reply.code(202).send({ ok: results.every((r) => r.ok), stored: valid.length, results });
   });
 };

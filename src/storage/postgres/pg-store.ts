@@ -12,7 +12,7 @@ import { withRetry } from "../../locking/index.js";
 import { assertAgentName } from "../agent-name.js";
 import {
   AGENT_STATES, isAgentState, type AgentError, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState,
-  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore,
+  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type HeartbeatUpdate, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore,
   type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
 } from "../types.js";
 import { agentListSql, agentWhere } from "./agent-list.js";
@@ -146,6 +146,31 @@ export class PgStore implements StateStore {
       if ((await this.one(this.sql.heartbeatInsert, values)).rowCount) return;
       // registered by someone else between the two statements: go round again
     }
+  }
+
+  async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void> {
+    for (const b of batch) assertAgentName(b.name);
+    if (batch.length === 0) return;
+    const merged = mergeHeartbeats(batch);
+    const columns = merged[0]!.values.map((_, i) => merged.map((m) => m.values[i]));
+    const now = this.core.nowParam();
+    await this.core.tx(async (c) => {
+      const done = await c.query<{ name: string }>({
+        text: this.sql.heartbeatBatch,
+        values: [merged.map((m) => m.name), now, ...columns, merged.map((m) => m.count)],
+      });
+      const written = new Set(done.rows.map((r) => r.name));
+      // down or unknown agents (rare): revived or registered one by one, in the same transaction
+      for (const m of merged) {
+        if (written.has(m.name)) continue;
+        const values = [m.name, now, ...m.values];
+        for (let i = 0; i < m.count; i++) {
+          if ((await c.query({ text: this.sql.heartbeat, values })).rowCount) continue;
+          if ((await c.query({ text: this.sql.heartbeatRevive, values })).rowCount) continue;
+          if (!(await c.query({ text: this.sql.heartbeatInsert, values })).rowCount) await c.query({ text: this.sql.heartbeatRevive, values });
+        }
+      }
+    });
   }
 
   async updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord> {
@@ -321,4 +346,19 @@ export class PgStore implements StateStore {
     this.closed = true;
     await this.core.pool.end();
   }
+}
+
+/** One row per name (the later non-null fields win), with how many heartbeats it stands for. */
+function mergeHeartbeats(batch: readonly HeartbeatUpdate[]): { name: string; values: unknown[]; count: number }[] {
+  const byName = new Map<string, { name: string; values: unknown[]; count: number }>();
+  for (const b of batch) {
+    const values = heartbeatValues(b.info);
+    const prev = byName.get(b.name);
+    if (!prev) byName.set(b.name, { name: b.name, values, count: 1 });
+    else {
+      prev.count++;
+      prev.values = prev.values.map((v, i) => values[i] ?? v);
+    }
+  }
+  return [...byName.values()];
 }

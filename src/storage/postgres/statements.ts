@@ -19,6 +19,16 @@ export function statements(s: string) {
     activity = coalesce($10::json, activity)`;
   return {
     heartbeat: `UPDATE ${s}.agents SET ${hbSet} WHERE name = $1 AND state NOT IN ${DOWN}`,
+    // a batch of live agents' heartbeats in one statement; `n` counts a name sent more than once
+    heartbeatBatch: `UPDATE ${s}.agents a SET last_heartbeat = ${now}, heartbeats = a.heartbeats + u.n,
+        pid = coalesce(u.pid, a.pid), host = coalesce(u.host, a.host), version = coalesce(u.version, a.version),
+        rss_bytes = coalesce(u.rss, a.rss_bytes), cpu_percent = coalesce(u.cpu, a.cpu_percent),
+        loop_lag_ms = coalesce(u.lag, a.loop_lag_ms), hb_latency_ms = coalesce(u.latency, a.hb_latency_ms),
+        activity = coalesce(u.activity, a.activity)
+      FROM unnest($1::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::float8[], $8::float8[], $9::float8[], $10::json[], $11::integer[])
+        AS u(name, pid, host, version, rss, cpu, lag, latency, activity, n)
+      WHERE a.name = u.name AND a.state NOT IN ${DOWN}
+      RETURNING a.name`,
     heartbeatRevive: `UPDATE ${s}.agents SET ${hbSet},
       state = 'active', state_reason = 'heartbeat resumed', state_changed_at = ${now}
       WHERE name = $1`,

@@ -18,7 +18,7 @@ import { ValidationError, AgentNotFoundError, isSqliteBusy } from "../../errors/
 import { stat } from "node:fs/promises";
 import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../locking/index.js";
 import {
-  AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
+  AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo, type HeartbeatUpdate,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
   type StorageInfo, type TransitionCounts, type CleanupResult, type PingInput, type PingRecord,
 } from "../types.js";
@@ -60,6 +60,7 @@ function assertCursor(afterId: unknown): asserts afterId is number {
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
   private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => void>;
+  private readonly heartbeatsTx: Database.Transaction<(batch: ReturnType<typeof heartbeatParams>[]) => void>;
   private readonly retryAttempts: number;
   private readonly backoffFactor: number;
   private readonly checkpointRetention: number;
@@ -78,10 +79,12 @@ export class SharedState implements StateStore {
     this.agentList = new AgentList(db);
     this.pings = new SqlitePings(db);
     // prepared once: the heartbeat is the hottest write
-    this.heartbeatTx = db.transaction((params: ReturnType<typeof heartbeatParams>) => {
+    const beat = (params: ReturnType<typeof heartbeatParams>) => {
       if (this.stmts.heartbeat.run(params).changes > 0) return;
       if (this.stmts.heartbeatRevive.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
-    });
+    };
+    this.heartbeatTx = db.transaction(beat);
+    this.heartbeatsTx = db.transaction((batch: ReturnType<typeof heartbeatParams>[]) => batch.forEach(beat));
     this.retryAttempts = opts.retryAttempts ?? 3;
     this.backoffFactor = opts.backoffFactor ?? 1.5;
     this.checkpointRetention = opts.checkpointRetention ?? 20;
@@ -168,6 +171,14 @@ export class SharedState implements StateStore {
     // transition: trigger (migration 006) when the heartbeat revives or registers the agent (heartbeatTx)
     const params = heartbeatParams(name, this.clock.now(), info);
     await this.withBusyRetry(() => this.lock.run(() => this.heartbeatTx.immediate(params)));
+  }
+
+  async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void> {
+    for (const b of batch) assertAgentName(b.name);
+    if (batch.length === 0) return;
+    const now = this.clock.now();
+    const params = batch.map((b) => heartbeatParams(b.name, now, b.info));
+    await this.withBusyRetry(() => this.lock.run(() => this.heartbeatsTx.immediate(params)));
   }
 
   async recordError(name: string, message: string): Promise<void> {

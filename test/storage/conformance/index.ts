@@ -15,6 +15,7 @@ import { cleanupSuite } from "./cleanup.js";
 import { feedSuite } from "./feed.js";
 import { fleetSuite } from "./fleet.js";
 import { useStores, type StoreFactory } from "./harness.js";
+import { heartbeatBatchSuite } from "./heartbeat-batch.js";
 import { listingSuite } from "./listing.js";
 import { perfSuite } from "./perf.js";
 import { pingSuite } from "./pings.js";
@@ -28,6 +29,7 @@ export function storageConformance(name: string, factory: StoreFactory): void {
   describe(`storage conformance: ${name}`, () => {
     const open = useStores(factory);
     agentSuite(open);
+    heartbeatBatchSuite(open);
     sweepSuite(open);
     cleanupSuite(open);
     listingSuite(open);

@@ -1,0 +1,82 @@
+/**
+ * HeartbeatGroupCommit over a real SQLite store: heartbeats that arrive together share one
+ * updateHeartbeats transaction, each caller resolves only after its batch is committed, a failed
+ * batch rejects exactly its own callers, and a bad name is refused alone without joining a batch.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { isValidationError } from "../../src/errors/index.js";
+import { groupCommitOf, HeartbeatGroupCommit, type HeartbeatUpdate } from "../../src/storage/index.js";
+import type { SharedState } from "../../src/storage/sqlite/index.js";
+import { closeStores, openTestStore } from "../helpers/store.js";
+import { removeTempDirs } from "../helpers/temp-dir.js";
+
+/** The real store, recording the batches it is handed. */
+function recording(store: SharedState) {
+  const batches: string[][] = [];
+  return {
+    batches,
+    updateHeartbeats: async (batch: readonly HeartbeatUpdate[]) => {
+      batches.push(batch.map((b) => b.name));
+      await store.updateHeartbeats(batch);
+    },
+  };
+}
+
+afterEach(async () => {
+  await closeStores();
+  removeTempDirs();
+});
+
+describe("HeartbeatGroupCommit", () => {
+  it("writes heartbeats that arrive together in one transaction, each caller answered after the commit", async () => {
+    const store = await openTestStore();
+    const writer = recording(store);
+    const group = new HeartbeatGroupCommit(writer, { windowMs: 5 });
+    const names = Array.from({ length: 50 }, (_, i) => `w${i}`);
+    await Promise.all(names.map(async (n) => {
+      await group.updateHeartbeat(n, { pid: 1 });
+      // answered: the row is there
+      expect((await store.getAgent(n))?.heartbeats).toBe(1);
+    }));
+    expect(writer.batches).toEqual([names]);
+  });
+
+  it("fills the next batch while one is being written, and cuts batches at maxBatch", async () => {
+    const store = await openTestStore();
+    const writer = recording(store);
+    const group = new HeartbeatGroupCommit(writer, { windowMs: 1, maxBatch: 10 });
+    const first = Promise.all(Array.from({ length: 25 }, (_, i) => group.updateHeartbeat(`a${i}`)));
+    const second = Promise.all(Array.from({ length: 5 }, (_, i) => group.updateHeartbeat(`b${i}`)));
+    await Promise.all([first, second]);
+    expect(writer.batches.map((b) => b.length)).toEqual([10, 10, 10]);
+    expect(writer.batches.flat().sort()).toEqual([...Array.from({ length: 25 }, (_, i) => `a${i}`), ...Array.from({ length: 5 }, (_, i) => `b${i}`)].sort());
+    expect((await store.getRegisteredAgents()).length).toBe(30);
+  });
+
+  it("refuses a bad name at once without touching the batch; a failed write rejects only its batch", async () => {
+    const store = await openTestStore();
+    const group = new HeartbeatGroupCommit(store, { windowMs: 1 });
+    const ok = group.updateHeartbeat("fine");
+    expect(() => group.updateHeartbeat("bad\u0000name")).toThrow();
+    let refused: unknown;
+    try {
+      void group.updateHeartbeat("");
+    } catch (e) {
+      refused = e;
+    }
+    expect(isValidationError(refused)).toBe(true);
+    await ok;
+    expect((await store.getAgent("fine"))?.heartbeats).toBe(1);
+
+    await store.close();
+    const failed = await Promise.allSettled([group.updateHeartbeat("x"), group.updateHeartbeat("y")]);
+    expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+  });
+
+  it("groupCommitOf gives every writer of a store the same group commit", async () => {
+    const a = await openTestStore();
+    const b = await openTestStore();
+    expect(groupCommitOf(a)).toBe(groupCommitOf(a));
+    expect(groupCommitOf(a)).not.toBe(groupCommitOf(b));
+  });
+});
