@@ -18,6 +18,7 @@ export interface DbCheckOptions {
   /** Skip the probe write (then nothing at all is written). @defaultValue true */
   write?: boolean;
   /** Longest wait for the lock / SQLite write lock in the probe. @defaultValue 2000 */
+  /** @defaultValue probeTimeoutFor(config): LOCK_TIMEOUT, at most 2 s */
   probeTimeoutMs?: number;
   /** WAL bigger than this is reported (checkpoints starved by a long reader). @defaultValue 64 MiB */
   walWarnBytes?: number;
@@ -244,4 +245,9 @@ function holdersFinding(report: DbCheckReport): Finding {
     detail: items.length ? `${items.length} process(es) hold ${report.path}.lock right now` : "nobody holds the state lock right now",
     items,
   };
+}
+
+/** How long a probe write waits for the lock: LOCK_TIMEOUT, but never more than 2 s (a check must not hang). */
+export function probeTimeoutFor(config: { lockTimeoutMs: number }): number {
+  return Math.min(config.lockTimeoutMs, 2000);
 }

@@ -7,7 +7,7 @@
 import type { Config } from "../config/index.js";
 import { readSupervision } from "../supervision/index.js";
 import { checkAgents } from "./agent-checks.js";
-import { checkDatabase, type DbCheckReport } from "./db-check.js";
+import { checkDatabase, probeTimeoutFor, type DbCheckReport } from "./db-check.js";
 import { hasTable, openReadOnly, readAgentRecords } from "./db-open.js";
 import { rawSystemState } from "./supervisor-record.js";
 import { verdictOf, type Finding, type Verdict } from "./types.js";
@@ -35,7 +35,7 @@ export interface DoctorReport {
 
 export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const path = o.config.databasePath;
-  const database = await checkDatabase(path, { probeTimeoutMs: Math.min(o.config.lockTimeoutMs, 2000), onStep: o.onStep });
+  const database = await checkDatabase(path, { probeTimeoutMs: probeTimeoutFor(o.config), onStep: o.onStep });
   const findings: Finding[] = [summariseDatabase(database), ...lockingFindings(database)];
   const usable = database.schema !== undefined && !database.findings.some((f) => f.status === "fail" && !READABLE_DESPITE.includes(f.id));
   if (usable) {

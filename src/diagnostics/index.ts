@@ -9,7 +9,7 @@ export { inspectDbFile, type DbFileInfo, type HeaderKind } from "./db-file.js";
 export { openReadOnly, readAgentRecords, tableRowCounts, hasTable } from "./db-open.js";
 export { checkIntegrity, type IntegrityResult } from "./integrity.js";
 export { probeReads, probeWrite, type ReadProbe, type WriteProbe } from "./probe.js";
-export { checkDatabase, type DbCheckOptions, type DbCheckReport, type CheckpointStats } from "./db-check.js";
+export { checkDatabase, probeTimeoutFor, type DbCheckOptions, type DbCheckReport, type CheckpointStats } from "./db-check.js";
 export { checkPostgres, type PgCheckReport } from "./pg-check.js";
 export { checkAgents, type AgentCheckOptions } from "./agent-checks.js";
 export { runDoctor, type DoctorOptions, type DoctorReport } from "./doctor.js";

@@ -70,7 +70,7 @@ export function parseDemoFailure(v: string | undefined): DemoFailure | undefined
 /** The supervisor's restart decisions for `name` within the window (its reasons say "restart N in X ms"). */
 async function recentRestarts(store: StateStore, name: string, config: Config, now: number): Promise<number[] | undefined> {
   try {
-    const since = now - (config.restartWindowMs ?? 600_000);
+    const since = now - config.restartWindowMs;
     return (await store.getTransitions({ agent: name, to: "recovering", since }))
       .filter((t) => /restart \d+ in \d+ ms/.test(t.reason ?? ""))
       .map((t) => t.at);

@@ -6,7 +6,7 @@
  */
 import { APIConnectionError, Client } from "langsmith";
 import type { Run, RunSelectField } from "langsmith/resources";
-import { LangSmithUnreachableError } from "../../errors/index.js";
+import { isLangSmithUnreachableError, LangSmithUnreachableError } from "../../errors/index.js";
 import type { RunStatus, RunSummary } from "../../storage/index.js";
 import { agentOfRun, type TracingSettings } from "../../tracing/index.js";
 
@@ -87,7 +87,7 @@ const byStart = (a: RunSummary, b: RunSummary) => a.startedAt - b.startedAt || (
 
 /** A connection failure the v2 client wrapped: the unreachable error our fetch threw, as it was. */
 function unwrap(e: unknown): unknown {
-  return e instanceof APIConnectionError && e.cause instanceof LangSmithUnreachableError ? e.cause : e;
+  return e instanceof APIConnectionError && isLangSmithUnreachableError(e.cause) ? e.cause : e;
 }
 
 export class LangSmithRunSource implements RunSource {

@@ -6,7 +6,7 @@
  * With DATABASE_URL (and no --db): the PostgreSQL checks of src/diagnostics/pg-check.ts.
  */
 import type { Command } from "commander";
-import { checkDatabase, checkPostgres } from "../../diagnostics/index.js";
+import { checkDatabase, checkPostgres, probeTimeoutFor } from "../../diagnostics/index.js";
 import { printReport, withProgress } from "../format/report.js";
 import { action, assertNotDirectory, cliConfig, durationArg, withCommonOptions, type DbOptions } from "../support/run.js";
 
@@ -36,7 +36,7 @@ export function register(program: Command): void {
       const report = await withProgress("checking the database", (onStep) => checkDatabase(config.databasePath, {
         full: opts.full,
         write: opts.write,
-        probeTimeoutMs: opts.probeTimeout ?? Math.min(config.lockTimeoutMs, 2000),
+        probeTimeoutMs: opts.probeTimeout ?? probeTimeoutFor(config),
         onStep,
       }));
       return printReport(report, `Database: ${config.databasePath}`, opts.json);
