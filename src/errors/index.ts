@@ -25,7 +25,8 @@ export class ConfigError extends BgAgentsError {
 
 /** The inter-process state lock could not be taken within LOCK_TIMEOUT. */
 export class LockTimeoutError extends BgAgentsError {
-  constructor(readonly lockPath: string, readonly waitedMs: number, readonly holder: string) {
+  /** `holderPids`: the processes holding it, when known (a supervisor kills a hung child of its own). */
+  constructor(readonly lockPath: string, readonly waitedMs: number, readonly holder: string, readonly holderPids: readonly number[] = []) {
     super(
       "LOCK_TIMEOUT",
       `Could not take the state lock ${lockPath} within ${waitedMs} ms; it is held by ${holder}. ` +

@@ -6,3 +6,4 @@ export * from "./perf-types.js";
 export * from "./traces-types.js";
 export * from "./notify-types.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
+export { storageRefusal, storageWhere, type StorageRefusal } from "./refusal.js";

@@ -16,7 +16,8 @@ import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
-import { SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
+import { isLockTimeoutError } from "../errors/index.js";
+import { storageRefusal, storageWhere, SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
 import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
 import { readSupervisorRecord, type SupervisorRecord } from "../supervision/index.js";
@@ -63,6 +64,10 @@ export class Supervisor {
   private readonly startedAt: number;
   private readonly stopGraceMs: number;
   private readonly heartbeatTrouble: RepeatedProblem;
+  /** The code the database refuses the supervisor's writes with (disk full, read-only, ...), while it does. */
+  private refusing: string | undefined;
+  /** Agents that exited while the database refused writes: restarted once it accepts them, outside the budget. */
+  private readonly waitingForStorage = new Set<string>();
   private readonly bookkeepingTrouble: RepeatedProblem;
 
   constructor(o: SupervisorOptions) {
@@ -146,6 +151,7 @@ export class Supervisor {
       monitorRestarting: restarting.has(MONITOR_NAME),
       staleThresholdMs: this.config.staleThresholdMs,
       dbWriteMs,
+      dbRefusing: this.refusing,
     });
     if (verdict.suspect) {
       if (!this.suspicion) this.log.warn(verdict.suspect);
@@ -156,6 +162,7 @@ export class Supervisor {
       this.suspicion = undefined;
     }
     await this.serveRequests();
+    if (!this.refusing) this.restartWaitingForStorage();
     if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(MONITOR_NAME, "the monitor stopped heartbeating while the database answers");
     if (verdict.suspect || now < this.quietUntil) return;
     for (const [name, a] of own) {
@@ -208,13 +215,43 @@ export class Supervisor {
     this.heartbeatStartedAt = started;
     this.lastHeartbeatAt = started;
     sendHeartbeat(this.ctx)
-      .then(() => this.heartbeatTrouble.recovered(), (e: unknown) => this.heartbeatTrouble.failed(e))
+      .then(() => this.heartbeatAccepted(), (e: unknown) => this.heartbeatRefused(e))
       .finally(() => {
         this.lastHeartbeatMs = this.clock.now() - started;
         this.heartbeatStartedAt = undefined;
         // after a database outage every process's writes resume a little apart: give the monitor a threshold
         if (this.lastHeartbeatMs > Math.max(250, this.config.staleThresholdMs / 2)) this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
       });
+  }
+
+  private heartbeatAccepted(): void {
+    this.heartbeatTrouble.recovered();
+    if (!this.refusing) return;
+    this.refusing = undefined;
+    // every process's writes resume a little apart: the monitor gets a threshold before it is judged
+    this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
+  }
+
+  private heartbeatRefused(e: unknown): void {
+    const r = storageRefusal(e, storageWhere(this.config));
+    this.refusing = r?.code;
+    this.heartbeatTrouble.failed(e, r ? { hint: `${r.hint}; agents wait and resume on their own, no restart budget is spent` } : {});
+    if (isLockTimeoutError(e)) this.killLockHolders(e.holderPids);
+  }
+
+  /** A child holding the state lock past LOCK_TIMEOUT is hung (or SIGSTOPped) and freezes every writer. */
+  private killLockHolders(pids: readonly number[]): void {
+    for (const child of this.children.values()) {
+      if (pids.includes(child.pid)) this.restartHung(child.spec.name, "holds the state lock past LOCK_TIMEOUT (hung or stopped)");
+    }
+  }
+
+  private restartWaitingForStorage(): void {
+    for (const name of this.waitingForStorage) {
+      this.waitingForStorage.delete(name);
+      const spec = this.specs.get(name);
+      if (spec && !this.children.has(name) && !this.timers.has(name)) this.startAgent(spec, "the database accepts writes again");
+    }
   }
 
   private async serveRequests(): Promise<void> {
@@ -281,6 +318,13 @@ export class Supervisor {
 
   private async onExit(spec: AgentSpec, activeSince: number, _how: unknown, why: string): Promise<void> {
     const now = this.clock.now();
+    if (this.refusing) {
+      // the shared cause, not this agent's: no budget spent, and no restart into the same wall
+      this.waitingForStorage.add(spec.name);
+      this.log.warn(`${spec.name}: ${why} while the database refuses writes (${this.refusing}); restarting it once writes are accepted, outside the restart budget`);
+      await this.quietly(() => this.store.updateAgentState(spec.name, "recovering", `${why}; waiting for the database to accept writes (${this.refusing})`));
+      return;
+    }
     const d = this.policy.next(spec.name, now, activeSince);
     if (d.action === "give-up") {
       this.gaveUp.add(spec.name);
