@@ -37,7 +37,7 @@ export class LockTimeoutError extends BgAgentsError {
 }
 
 export type DatabaseErrorCode =
-  | "DB_NOT_SQLITE" | "DB_CORRUPT" | "DB_SCHEMA_NEWER" | "DB_BUSY" | "DB_OPEN_FAILED"
+  | "DB_NOT_SQLITE" | "DB_CORRUPT" | "DB_REPLACED" | "DB_SCHEMA_NEWER" | "DB_BUSY" | "DB_OPEN_FAILED"
   // PostgreSQL (DATABASE_URL): no server there, wrong user/password, no such database, no right to create the schema, server lost while running
   | "DB_UNREACHABLE" | "DB_AUTH_FAILED" | "DB_MISSING" | "DB_PERMISSION" | "DB_UNAVAILABLE" | "DB_FOREIGN_SCHEMA";
 

@@ -16,7 +16,7 @@ import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
-import { isLockTimeoutError } from "../errors/index.js";
+import { isDatabaseError, isLockTimeoutError, type DatabaseError } from "../errors/index.js";
 import { storageRefusal, storageWhere, SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
 import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
@@ -68,6 +68,7 @@ export class Supervisor {
   private refusing: string | undefined;
   /** Agents that exited while the database refused writes: restarted once it accepts them, outside the budget. */
   private readonly waitingForStorage = new Set<string>();
+  private fatal: DatabaseError | undefined;
   private readonly bookkeepingTrouble: RepeatedProblem;
 
   constructor(o: SupervisorOptions) {
@@ -232,7 +233,20 @@ export class Supervisor {
     this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
   }
 
+  /** Why the supervisor stopped the fleet by itself (the database file was replaced), if it did. */
+  get fatalError(): DatabaseError | undefined {
+    return this.fatal;
+  }
+
   private heartbeatRefused(e: unknown): void {
+    if (isDatabaseError(e) && e.code === "DB_REPLACED") {
+      // no wait brings the file back: stop every agent rather than let them write into nothing
+      if (this.fatal) return;
+      this.fatal = e;
+      this.log.error(e.message);
+      void this.stop("the database file was deleted or replaced");
+      return;
+    }
     const r = storageRefusal(e, storageWhere(this.config));
     this.refusing = r?.code;
     this.heartbeatTrouble.failed(e, r ? { hint: `${r.hint}; agents wait and resume on their own, no restart budget is spent` } : {});
