@@ -38,11 +38,11 @@ async function activeAgain(f: Fleet, name: string, oldPid: number): Promise<Agen
 
 /** Stale marks (transition ids above `afterId`) of agents other than `except`. */
 async function staleMarks(f: Fleet, afterId: number, except: string[] = []): Promise<string[]> {
-  return (await f.store.getTransitions({ to: "stale", limit: 1000 })).filter((t) => t.id > afterId && !except.includes(t.agent)).map((t) => t.agent);
+  return (await f.store.getTransitions({ to: "stale", limit: 10_000 })).filter((t) => t.id > afterId && !except.includes(t.agent)).map((t) => t.agent);
 }
 
 async function lastTransitionId(f: Fleet): Promise<number> {
-  return (await f.store.getTransitions({ limit: 1 }))[0]?.id ?? 0;
+  return Math.max(0, ...(await f.store.getTransitions({ limit: 10_000 })).map((t) => t.id));
 }
 
 function expectSamePids(before: Map<string, AgentRecord>, after: Map<string, AgentRecord>, names: string[]): void {
