@@ -212,7 +212,9 @@ export class Supervisor {
   private heartbeat(): void {
     // one write per HEARTBEAT_INTERVAL; a write still in flight is measured on every tick
     const started = this.clock.now();
-    if (this.heartbeatStartedAt !== undefined || started - this.lastHeartbeatAt < this.config.heartbeatIntervalMs) return;
+    const sinceLast = started - this.lastHeartbeatAt;
+    // a wall clock that went back makes sinceLast negative: due now, not in an hour
+    if (this.heartbeatStartedAt !== undefined || (sinceLast >= 0 && sinceLast < this.config.heartbeatIntervalMs)) return;
     this.heartbeatStartedAt = started;
     this.lastHeartbeatAt = started;
     sendHeartbeat(this.ctx)
