@@ -24,6 +24,7 @@ import { readSupervisorRecord, type SupervisorRecord } from "../supervision/inde
 import { killOrphans } from "./leftovers.js";
 import { assessFleet, COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
 import { RestartPolicy } from "./restart-policy.js";
+import { WallClockWatch } from "./wall-clock-watch.js";
 
 export interface SupervisorOptions {
   config: Config;
@@ -33,6 +34,8 @@ export interface SupervisorOptions {
   clock?: Clock;
   /** How long a stopping agent gets before SIGKILL. @defaultValue 10 s */
   stopGraceMs?: number;
+  /** A monotonic clock, to notice the wall clock jumping. @defaultValue performance.now with the system clock, none with an injected one */
+  monotonicNow?: () => number;
 }
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -69,6 +72,7 @@ export class Supervisor {
   /** Agents that exited while the database refused writes: restarted once it accepts them, outside the budget. */
   private readonly waitingForStorage = new Set<string>();
   private fatal: DatabaseError | undefined;
+  private readonly clockWatch: WallClockWatch | undefined;
   private readonly bookkeepingTrouble: RepeatedProblem;
 
   constructor(o: SupervisorOptions) {
@@ -76,6 +80,8 @@ export class Supervisor {
     this.store = o.store;
     this.clock = o.clock ?? systemClock;
     this.stopGraceMs = o.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    const monotonic = o.monotonicNow ?? (o.clock ? undefined : () => performance.now());
+    if (monotonic) this.clockWatch = new WallClockWatch(monotonic, Math.max(1000, o.config.staleThresholdMs / 2));
     this.log = o.logger.child({ module: "supervisor" });
     this.startedAt = this.clock.now();
     this.heartbeatTrouble = new RepeatedProblem(this.log, "supervisor heartbeat", { clock: this.clock });
@@ -127,6 +133,7 @@ export class Supervisor {
   }
 
   private async tick(): Promise<void> {
+    this.followClockJump();
     this.heartbeat();
     const now = this.clock.now();
     const dbWriteMs = this.heartbeatStartedAt !== undefined ? now - this.heartbeatStartedAt : this.lastHeartbeatMs;
@@ -206,6 +213,18 @@ export class Supervisor {
       else if (now - a.lastHeartbeat > silentAfter) c.silent--;
     }
     return c;
+  }
+
+  /** After a wall-clock jump: deadlines move with it, and the monitor's stamps get a threshold to catch up. */
+  private followClockJump(): void {
+    const now = this.clock.now();
+    const jump = this.clockWatch?.check(now) ?? 0;
+    if (jump === 0) return;
+    this.quietUntil += jump;
+    this.lastHeartbeatAt += jump;
+    this.dbExcusesUntil = Math.max(this.dbExcusesUntil + jump, now + this.config.staleThresholdMs);
+    for (const child of this.children.values()) child.startedAt += jump;
+    this.log.warn(`the wall clock jumped ${jump > 0 ? "forward" : "back"} by ${Math.round(Math.abs(jump) / 1000)}s; the monitor gets one STALE_THRESHOLD before its heartbeat is judged`);
   }
 
   /** The supervisor's own heartbeat (as SystemInitializer), also its probe of the database's write path. */

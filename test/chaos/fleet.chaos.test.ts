@@ -232,7 +232,8 @@ describe("chaos: the system clock jumps", () => {
     await sleep(5_000);
     writeFileSync(offset, "+0\n");
     await sleep(5_000);
-    expect(await staleMarks(f, mark)).toEqual([]);
+    const story = (await f.store.getTransitions({ limit: 10_000 })).filter((t) => t.id > mark).map((t) => `${t.at} ${t.agent} ${t.from}->${t.to} ${t.reason ?? ""}`).join("\n");
+    expect(await staleMarks(f, mark), story).toEqual([]);
     expectSamePids(before, await agentsByName(f.store), SYSTEM_AGENTS);
     // a jump hides no stale agent
     const pid = before.get("PerformanceMonitorAgent")!.pid!;
