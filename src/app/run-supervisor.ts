@@ -60,6 +60,7 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
     if (withDashboard) server = await startDashboard(store, config, logger);
     await sup.wait();
     await stopping;
+    if (sup.fatalError) throw sup.fatalError;
     log.info("supervisor stopped");
     return EXIT.OK;
   } catch (e) {

@@ -25,7 +25,8 @@ export class ConfigError extends BgAgentsError {
 
 /** The inter-process state lock could not be taken within LOCK_TIMEOUT. */
 export class LockTimeoutError extends BgAgentsError {
-  constructor(readonly lockPath: string, readonly waitedMs: number, readonly holder: string) {
+  /** `holderPids`: the processes holding it, when known (a supervisor kills a hung child of its own). */
+  constructor(readonly lockPath: string, readonly waitedMs: number, readonly holder: string, readonly holderPids: readonly number[] = []) {
     super(
       "LOCK_TIMEOUT",
       `Could not take the state lock ${lockPath} within ${waitedMs} ms; it is held by ${holder}. ` +
@@ -36,7 +37,7 @@ export class LockTimeoutError extends BgAgentsError {
 }
 
 export type DatabaseErrorCode =
-  | "DB_NOT_SQLITE" | "DB_CORRUPT" | "DB_SCHEMA_NEWER" | "DB_BUSY" | "DB_OPEN_FAILED"
+  | "DB_NOT_SQLITE" | "DB_CORRUPT" | "DB_REPLACED" | "DB_SCHEMA_NEWER" | "DB_BUSY" | "DB_OPEN_FAILED"
   // PostgreSQL (DATABASE_URL): no server there, wrong user/password, no such database, no right to create the schema, server lost while running
   | "DB_UNREACHABLE" | "DB_AUTH_FAILED" | "DB_MISSING" | "DB_PERMISSION" | "DB_UNAVAILABLE" | "DB_FOREIGN_SCHEMA";
 

@@ -35,8 +35,7 @@ function commandOf(pid: number): string {
   }
 }
 
-export function describeHolders(path: string): string {
-  const h = lockHolders(path);
+export function describeHolders(path: string, h: LockHolder[] = lockHolders(path)): string {
   if (h.length === 0) return "no process (it was released just now, or the lock is on a network file system)";
   return h.map((x) => `pid ${x.pid} (${x.command})`).join(", ");
 }

@@ -16,7 +16,7 @@ import { closeSync, openSync } from "node:fs";
 import { Mutex, withTimeout, E_TIMEOUT, type MutexInterface } from "async-mutex";
 import fsExt from "fs-ext";
 import { LockTimeoutError } from "../errors/index.js";
-import { describeHolders } from "./lock-holders.js";
+import { describeHolders, lockHolders } from "./lock-holders.js";
 
 export interface StateLock {
   /** Runs `fn` holding the lock. Throws LockTimeoutError when the lock is not had within the timeout. */
@@ -105,7 +105,8 @@ export class FileStateLock implements StateLock {
     for (;;) {
       const waited = performance.now() - started;
       if (waited >= this.timeoutMs) {
-        throw new LockTimeoutError(this.lockPath, Math.round(waited), describeHolders(this.lockPath));
+        const holders = lockHolders(this.lockPath);
+        throw new LockTimeoutError(this.lockPath, Math.round(waited), describeHolders(this.lockPath, holders), holders.map((h) => h.pid));
       }
       await new Promise<void>((r) => setTimeout(r, Math.min(pause, this.timeoutMs - waited)));
       pause = Math.min(this.maxPollMs, pause * this.backoffFactor);

@@ -8,3 +8,4 @@ export * from "./traces-types.js";
 export * from "./notify-types.js";
 export * from "./lease-types.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
+export { storageRefusal, storageWhere, type StorageRefusal } from "./refusal.js";

@@ -32,6 +32,8 @@ export interface GuardInput {
   staleThresholdMs: number;
   /** How long the supervisor's current (or last) heartbeat write has taken. */
   dbWriteMs: number;
+  /** The supervisor's own writes are refused (disk full, read-only, ...): the code it was refused with. */
+  dbRefusing?: string;
 }
 
 export interface GuardVerdict {
@@ -70,11 +72,12 @@ export function assessFleet(i: GuardInput): GuardVerdict {
   const monitorLate = monitorLagMs > i.staleThresholdMs;
   const { counted, silent } = i.fleet;
   const reasons: string[] = [];
+  if (i.dbRefusing) reasons.push(`the database refuses writes (${i.dbRefusing})`);
   if (dbSlow) reasons.push(`the database took ${Math.round(i.dbWriteMs)} ms (and counting) to take a write`);
   if (monitorLate) reasons.push(`the monitor's own heartbeat is ${(monitorLagMs / 1000).toFixed(1)}s old (its cycle ran late)`);
   if (counted >= 2 && silent > counted / 2) reasons.push(`${silent} of ${counted} agents went stale at once`);
   return {
     suspect: reasons.length ? `suspecting the monitor or the database, restarting nothing: ${reasons.join("; ")}` : undefined,
-    monitorHung: monitorLate && !dbSlow && monitorLagMs > 2 * i.staleThresholdMs,
+    monitorHung: monitorLate && !dbSlow && !i.dbRefusing && monitorLagMs > 2 * i.staleThresholdMs,
   };
 }

@@ -16,7 +16,8 @@ import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
-import { SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
+import { isDatabaseError, isLockTimeoutError, type DatabaseError } from "../errors/index.js";
+import { storageRefusal, storageWhere, SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
 import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
 import { readSupervisorRecord, type SupervisorRecord } from "../supervision/index.js";
@@ -24,6 +25,7 @@ import { killOrphans } from "./leftovers.js";
 import { assessFleet, COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
 import { restartHold } from "./holds.js";
 import { RestartPolicy } from "./restart-policy.js";
+import { WallClockWatch } from "./wall-clock-watch.js";
 
 export interface SupervisorOptions {
   config: Config;
@@ -33,6 +35,8 @@ export interface SupervisorOptions {
   clock?: Clock;
   /** How long a stopping agent gets before SIGKILL. @defaultValue 10 s */
   stopGraceMs?: number;
+  /** A monotonic clock, to notice the wall clock jumping. @defaultValue performance.now with the system clock, none with an injected one */
+  monotonicNow?: () => number;
 }
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -66,6 +70,12 @@ export class Supervisor {
   private readonly startedAt: number;
   private readonly stopGraceMs: number;
   private readonly heartbeatTrouble: RepeatedProblem;
+  /** The code the database refuses the supervisor's writes with (disk full, read-only, ...), while it does. */
+  private refusing: string | undefined;
+  /** Agents that exited while the database refused writes: restarted once it accepts them, outside the budget. */
+  private readonly waitingForStorage = new Set<string>();
+  private fatal: DatabaseError | undefined;
+  private readonly clockWatch: WallClockWatch | undefined;
   private readonly bookkeepingTrouble: RepeatedProblem;
 
   constructor(o: SupervisorOptions) {
@@ -73,6 +83,8 @@ export class Supervisor {
     this.store = o.store;
     this.clock = o.clock ?? systemClock;
     this.stopGraceMs = o.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    const monotonic = o.monotonicNow ?? (o.clock ? undefined : () => performance.now());
+    if (monotonic) this.clockWatch = new WallClockWatch(monotonic, Math.max(1000, o.config.staleThresholdMs / 2));
     this.log = o.logger.child({ module: "supervisor" });
     this.startedAt = this.clock.now();
     this.heartbeatTrouble = new RepeatedProblem(this.log, "supervisor heartbeat", { clock: this.clock });
@@ -124,6 +136,7 @@ export class Supervisor {
   }
 
   private async tick(): Promise<void> {
+    this.followClockJump();
     this.heartbeat();
     const now = this.clock.now();
     const dbWriteMs = this.heartbeatStartedAt !== undefined ? now - this.heartbeatStartedAt : this.lastHeartbeatMs;
@@ -149,6 +162,7 @@ export class Supervisor {
       monitorRestarting: restarting.has(MONITOR_NAME),
       staleThresholdMs: this.config.staleThresholdMs,
       dbWriteMs,
+      dbRefusing: this.refusing,
     });
     if (verdict.suspect) {
       if (!this.suspicion) this.log.warn(verdict.suspect);
@@ -159,6 +173,7 @@ export class Supervisor {
       this.suspicion = undefined;
     }
     await this.serveRequests();
+    if (!this.refusing) this.restartWaitingForStorage();
     if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(MONITOR_NAME, "the monitor stopped heartbeating while the database answers");
     if (verdict.suspect || now < this.quietUntil) return;
     const stale = [...own].filter(([, a]) => a.state === "stale");
@@ -211,21 +226,78 @@ export class Supervisor {
     return c;
   }
 
+  /** After a wall-clock jump: deadlines move with it, and the monitor's stamps get a threshold to catch up. */
+  private followClockJump(): void {
+    const now = this.clock.now();
+    const jump = this.clockWatch?.check(now) ?? 0;
+    if (jump === 0) return;
+    this.quietUntil += jump;
+    this.lastHeartbeatAt += jump;
+    this.dbExcusesUntil = Math.max(this.dbExcusesUntil + jump, now + this.config.staleThresholdMs);
+    for (const child of this.children.values()) child.startedAt += jump;
+    this.log.warn(`the wall clock jumped ${jump > 0 ? "forward" : "back"} by ${Math.round(Math.abs(jump) / 1000)}s; the monitor gets one STALE_THRESHOLD before its heartbeat is judged`);
+  }
+
   /** The supervisor's own heartbeat (as SystemInitializer), also its probe of the database's write path. */
   private heartbeat(): void {
     // one write per HEARTBEAT_INTERVAL; a write still in flight is measured on every tick
     const started = this.clock.now();
-    if (this.heartbeatStartedAt !== undefined || started - this.lastHeartbeatAt < this.config.heartbeatIntervalMs) return;
+    const sinceLast = started - this.lastHeartbeatAt;
+    // a wall clock that went back makes sinceLast negative: due now, not in an hour
+    if (this.heartbeatStartedAt !== undefined || (sinceLast >= 0 && sinceLast < this.config.heartbeatIntervalMs)) return;
     this.heartbeatStartedAt = started;
     this.lastHeartbeatAt = started;
     sendHeartbeat(this.ctx)
-      .then(() => this.heartbeatTrouble.recovered(), (e: unknown) => this.heartbeatTrouble.failed(e))
+      .then(() => this.heartbeatAccepted(), (e: unknown) => this.heartbeatRefused(e))
       .finally(() => {
         this.lastHeartbeatMs = this.clock.now() - started;
         this.heartbeatStartedAt = undefined;
         // after a database outage every process's writes resume a little apart: give the monitor a threshold
         if (this.lastHeartbeatMs > Math.max(250, this.config.staleThresholdMs / 2)) this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
       });
+  }
+
+  private heartbeatAccepted(): void {
+    this.heartbeatTrouble.recovered();
+    if (!this.refusing) return;
+    this.refusing = undefined;
+    // every process's writes resume a little apart: the monitor gets a threshold before it is judged
+    this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
+  }
+
+  /** Why the supervisor stopped the fleet by itself (the database file was replaced), if it did. */
+  get fatalError(): DatabaseError | undefined {
+    return this.fatal;
+  }
+
+  private heartbeatRefused(e: unknown): void {
+    if (isDatabaseError(e) && e.code === "DB_REPLACED") {
+      // no wait brings the file back: stop every agent rather than let them write into nothing
+      if (this.fatal) return;
+      this.fatal = e;
+      this.log.error(e.message);
+      void this.stop("the database file was deleted or replaced");
+      return;
+    }
+    const r = storageRefusal(e, storageWhere(this.config));
+    this.refusing = r?.code;
+    this.heartbeatTrouble.failed(e, r ? { hint: `${r.hint}; agents wait and resume on their own, no restart budget is spent` } : {});
+    if (isLockTimeoutError(e)) this.killLockHolders(e.holderPids);
+  }
+
+  /** A child holding the state lock past LOCK_TIMEOUT is hung (or SIGSTOPped) and freezes every writer. */
+  private killLockHolders(pids: readonly number[]): void {
+    for (const child of this.children.values()) {
+      if (pids.includes(child.pid)) this.restartHung(child.spec.name, "holds the state lock past LOCK_TIMEOUT (hung or stopped)");
+    }
+  }
+
+  private restartWaitingForStorage(): void {
+    for (const name of this.waitingForStorage) {
+      this.waitingForStorage.delete(name);
+      const spec = this.specs.get(name);
+      if (spec && !this.children.has(name) && !this.timers.has(name)) this.startAgent(spec, "the database accepts writes again");
+    }
   }
 
   private async serveRequests(): Promise<void> {
@@ -292,6 +364,13 @@ export class Supervisor {
 
   private async onExit(spec: AgentSpec, activeSince: number, _how: unknown, why: string): Promise<void> {
     const now = this.clock.now();
+    if (this.refusing) {
+      // the shared cause, not this agent's: no budget spent, and no restart into the same wall
+      this.waitingForStorage.add(spec.name);
+      this.log.warn(`${spec.name}: ${why} while the database refuses writes (${this.refusing}); restarting it once writes are accepted, outside the restart budget`);
+      await this.quietly(() => this.store.updateAgentState(spec.name, "recovering", `${why}; waiting for the database to accept writes (${this.refusing})`));
+      return;
+    }
     const d = this.policy.next(spec.name, now, activeSince);
     if (d.action === "give-up") {
       this.gaveUp.add(spec.name);

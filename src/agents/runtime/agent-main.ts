@@ -6,11 +6,14 @@
  * Exit codes (src/process/exit-codes.ts): 0 stopped, 1 failed (RETRY_ATTEMPTS spent),
  * 2 bad config/database/module, 3 internal error.
  */
-import { loadConfig } from "../../config/index.js";
+import { systemClock } from "../../clock/index.js";
+import { loadConfig, type Config } from "../../config/index.js";
+import { backoffDelay } from "../../locking/index.js";
+import { RepeatedProblem } from "../../logging/repeat.js";
 import { BgAgentsError } from "../../errors/index.js";
-import { closeLogger, createLogger } from "../../logging/index.js";
+import { closeLogger, createLogger, type Logger } from "../../logging/index.js";
 import { runMain } from "../../process/index.js";
-import { openStore } from "../../storage/index.js";
+import { openStore, storageRefusal, storageWhere, type StateStore } from "../../storage/index.js";
 import { loadGraphModule } from "./graph-module.js";
 import { runAgent } from "./run-agent.js";
 
@@ -21,7 +24,6 @@ async function main(): Promise<number> {
   const logger = createLogger({ agentName: config.agentName, level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const log = logger.child({ module: "agent-main" });
   const graphModule = await loadGraphModule(modulePath);
-  const store = await openStore(config);
   const controller = new AbortController();
   const stop = (why: string) => {
     if (controller.signal.aborted) return;
@@ -30,6 +32,11 @@ async function main(): Promise<number> {
   };
   process.once("SIGTERM", () => stop("SIGTERM received"));
   process.once("SIGINT", () => stop("SIGINT received"));
+  const store = await openWhenWritable(config, log, controller.signal);
+  if (!store) {
+    await closeLogger(logger);
+    return 0;
+  }
   let code = 0;
   try {
     await runAgent({ name: config.agentName, graphModule, config, store, logger, signal: controller.signal });
@@ -40,6 +47,24 @@ async function main(): Promise<number> {
   await store.close();
   await closeLogger(logger);
   return code;
+}
+
+/** openStore, waiting (not exiting) while the storage refuses writes: a restart would meet the same wall. */
+async function openWhenWritable(config: Config, log: Logger, signal: AbortSignal): Promise<StateStore | undefined> {
+  const refused = new RepeatedProblem(log, "opening the database");
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    try {
+      const store = await openStore(config);
+      refused.recovered();
+      return store;
+    } catch (e) {
+      const r = storageRefusal(e, storageWhere(config));
+      if (!r) throw e;
+      refused.failed(e, { hint: r.hint });
+      await systemClock.sleep(backoffDelay(attempt, 250, config.backoffFactor, config.heartbeatIntervalMs), signal);
+    }
+  }
+  return undefined;
 }
 
 await runMain(main, { label: "bg-agents agent" });

@@ -14,7 +14,8 @@ import type Database from "better-sqlite3";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../../clock/index.js";
 import type { Config } from "../../config/index.js";
-import { ValidationError, AgentNotFoundError, isSqliteBusy } from "../../errors/index.js";
+import { ValidationError, AgentNotFoundError, DatabaseError, isSqliteBusy } from "../../errors/index.js";
+import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../locking/index.js";
 import {
@@ -67,13 +68,15 @@ export class SharedState implements StateStore {
   private readonly agentList: AgentList;
   private readonly pings: SqlitePings;
   private closed = false;
+  /** dev:ino of the file opened (undefined in memory). */
+  private readonly fileId: string | undefined;
   readonly fleet = new SqliteFleetStore(this);
   readonly perf = new SqlitePerfStore(this);
   readonly traces = new SqliteTraceStore(this);
   readonly notify = new SqliteNotifyStore(this);
   private readonly leases: SoleLeader;
 
-  private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
+  private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions & { fileId?: string }) {
     this.stmts = prepareStatements(db);
     this.leases = new SoleLeader(clock);
     this.agentList = new AgentList(db);
@@ -88,17 +91,19 @@ export class SharedState implements StateStore {
     this.retryAttempts = opts.retryAttempts ?? 3;
     this.backoffFactor = opts.backoffFactor ?? 1.5;
     this.checkpointRetention = opts.checkpointRetention ?? 20;
+    this.fileId = opts.fileId;
   }
 
   /** Opens (creating if needed) and migrates the database. Refuses foreign or corrupt files untouched. */
   static async open(opts: SharedStateOptions): Promise<SharedState> {
     const db = openDatabase(opts.path, { assertCompatible: (d) => assertCompatible(d, opts.path) });
+    const st = isMemoryPath(opts.path) ? undefined : statSync(opts.path);
     const lock = opts.lock ?? (isMemoryPath(opts.path)
       ? new InProcessLock()
       : new FileStateLock(`${opts.path}.lock`, { timeoutMs: opts.lockTimeoutMs, backoffFactor: opts.backoffFactor }));
     try {
       await lock.run(() => migrate(db, opts.path));
-      return new SharedState(db, lock, opts.path, opts.clock ?? systemClock, opts);
+      return new SharedState(db, lock, opts.path, opts.clock ?? systemClock, { ...opts, fileId: st && `${st.dev}:${st.ino}` });
     } catch (e) {
       db.close();
       if (!opts.lock) lock.close();
@@ -109,7 +114,29 @@ export class SharedState implements StateStore {
   /** Runs `fn` as one IMMEDIATE transaction under the state lock, retrying SQLITE_BUSY. */
   write<T>(fn: () => T): Promise<T> {
     const tx = this.db.transaction(fn);
-    return this.withBusyRetry(() => this.lock.run(() => tx.immediate()));
+    return this.withBusyRetry(() => this.lock.run(() => {
+      this.assertSameFile();
+      return tx.immediate();
+    }));
+  }
+
+  /**
+   * The file at `path` is still the one opened: SQLite writes on into a deleted file (the data is
+   * lost) and never notices one put in its place, so each write checks (one stat under the lock).
+   */
+  assertSameFile(): void {
+    if (this.fileId === undefined) return;
+    let now: string | undefined;
+    try {
+      const st = statSync(this.path);
+      now = `${st.dev}:${st.ino}`;
+    } catch {
+      now = undefined;
+    }
+    if (now === this.fileId) return;
+    throw new DatabaseError("DB_REPLACED", this.path,
+      `The database file ${this.path} was ${now ? "replaced by another file" : "deleted"} while in use: nothing more is written ` +
+        `(not to the old file, nor to what is there now). Stop the fleet (bg-agents stop), put the database back (or restore a backup), then start again.`);
   }
 
   /** Retries an operation that failed with SQLITE_BUSY, with exponential backoff. */
@@ -170,7 +197,10 @@ export class SharedState implements StateStore {
     assertAgentName(name);
     // transition: trigger (migration 006) when the heartbeat revives or registers the agent (heartbeatTx)
     const params = heartbeatParams(name, this.clock.now(), info);
-    await this.withBusyRetry(() => this.lock.run(() => this.heartbeatTx.immediate(params)));
+    await this.withBusyRetry(() => this.lock.run(() => {
+      this.assertSameFile();
+      return this.heartbeatTx.immediate(params);
+    }));
   }
 
   async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void> {
