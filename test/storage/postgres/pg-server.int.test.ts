@@ -10,6 +10,7 @@ import { loadConfig } from "../../../src/config/index.js";
 import { isConfigError, isDatabaseError } from "../../../src/errors/index.js";
 import { openStore } from "../../../src/storage/index.js";
 import { PgStore, type PgStoreOptions } from "../../../src/storage/postgres/index.js";
+import { SCHEMA_VERSION } from "../../../src/storage/postgres/migrations.js";
 import { freePort, PASSWORD, PASSWORD_USER, startCluster, type PgCluster } from "../../helpers/postgres.js";
 
 let cluster: PgCluster;
@@ -143,11 +144,11 @@ describe("migrations", () => {
     const opened = await Promise.all(Array.from({ length: 4 }, () => open(url)));
     expect(opened).toHaveLength(4);
     const c = await sqlClient(url);
-    expect((await c.query("SELECT version FROM bg_agents.schema_migrations ORDER BY version")).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await c.query("SELECT version FROM bg_agents.schema_migrations ORDER BY version")).rows.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     const tables = (await c.query("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema LIKE 'bg_agents%' ORDER BY 1, 2")).rows;
     expect(tables.filter((t) => t.table_schema === "bg_agents_checkpoints").map((t) => t.table_name))
       .toEqual(["checkpoint_blobs", "checkpoint_migrations", "checkpoint_writes", "checkpoints"]);
-    expect((await opened[0]!.fleet.checkDatabase())).toEqual({ ok: true, problems: [], schemaVersion: 6, expectedVersion: 6 });
+    expect((await opened[0]!.fleet.checkDatabase())).toEqual({ ok: true, problems: [], schemaVersion: SCHEMA_VERSION, expectedVersion: SCHEMA_VERSION });
   });
 
   it("opens and works with a pool of one connection (migrations use their own)", async () => {
