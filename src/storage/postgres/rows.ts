@@ -1,39 +1,11 @@
 /** Row ↔ record mapping of the PostgreSQL store (bigint arrives as a number, json parsed by pg). */
-import type { AgentActivity, AgentRecord, AgentState, HeartbeatInfo, Transition } from "../types.js";
+import type { AgentRecord, AgentState, HeartbeatInfo, Transition } from "../types.js";
+import { agentRecordFrom, type AgentRowOf } from "../agent-row.js";
 
-export interface AgentRow {
-  name: string; state: string; state_reason: string | null; state_changed_at: number; registered_at: number;
-  started_at: number; last_heartbeat: number; pid: number | null; host: string | null; version: string | null;
-  rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
-  error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; heartbeats: number;
-  restart_requested_at: number | null; meta: Record<string, unknown> | null; activity: AgentActivity | null;
-}
+export type AgentRow = AgentRowOf<unknown>;
 
 export function toAgentRecord(r: AgentRow): AgentRecord {
-  return {
-    name: r.name,
-    state: r.state as AgentState,
-    stateReason: r.state_reason,
-    stateChangedAt: r.state_changed_at,
-    registeredAt: r.registered_at,
-    startedAt: r.started_at,
-    lastHeartbeat: r.last_heartbeat,
-    pid: r.pid,
-    host: r.host,
-    version: r.version,
-    rssBytes: r.rss_bytes,
-    cpuPercent: r.cpu_percent,
-    eventLoopLagMs: r.loop_lag_ms,
-    heartbeatLatencyMs: r.hb_latency_ms,
-    errorCount: r.error_count,
-    lastError: r.last_error,
-    lastErrorAt: r.last_error_at,
-    restarts: r.restarts,
-    heartbeats: r.heartbeats,
-    restartRequestedAt: r.restart_requested_at,
-    meta: r.meta ?? null,
-    activity: r.activity ?? null,
-  };
+  return agentRecordFrom(r, (v) => v);
 }
 
 export interface TransitionRow {
