@@ -22,7 +22,8 @@ import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } fro
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
 import { readSupervisorRecord, type SupervisorRecord } from "../supervision/index.js";
 import { killOrphans } from "./leftovers.js";
-import { assessFleet, COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
+import { countFleet } from "./fleet-counts.js";
+import { assessFleet } from "./guard.js";
 import { restartHold } from "./holds.js";
 import { RestartPolicy } from "./restart-policy.js";
 import { WallClockWatch } from "./wall-clock-watch.js";
@@ -157,7 +158,7 @@ export class Supervisor {
     }
     const verdict = assessFleet({
       now,
-      fleet: await this.countFleet(now, own, restarting),
+      fleet: await countFleet({ store: this.store, config: this.config, now, own, restarting }),
       monitor: own.get(MONITOR_NAME),
       monitorRestarting: restarting.has(MONITOR_NAME),
       staleThresholdMs: this.config.staleThresholdMs,
@@ -208,22 +209,6 @@ export class Supervisor {
       await this.quietly(() => this.store.updateAgentState(name, state, `supervisor: no process runs it (${why}); the record said ${a.state}`));
       own.set(name, { ...a, state });
     }
-  }
-
-  /** The fleet minus the monitor and the agents being restarted, from two aggregate queries. */
-  private async countFleet(now: number, own: Map<string, AgentRecord>, restarting: Set<string>): Promise<FleetCounts> {
-    const silentAfter = silentAfterMs(this.config.staleThresholdMs, this.config.heartbeatIntervalMs);
-    const { byState } = await this.store.summary();
-    const oldLive = (await this.store.findStaleAgents(silentAfter, 1)).count;
-    const c: FleetCounts = { counted: COUNTED_STATES.reduce((n, s) => n + (byState[s as AgentState] ?? 0), 0), stale: byState.stale, silent: byState.stale + oldLive };
-    for (const name of new Set([MONITOR_NAME, ...restarting])) {
-      const a = own.get(name);
-      if (!a || !COUNTED_STATES.includes(a.state)) continue;
-      c.counted--;
-      if (a.state === "stale") (c.stale--, c.silent--);
-      else if (now - a.lastHeartbeat > silentAfter) c.silent--;
-    }
-    return c;
   }
 
   /** After a wall-clock jump: deadlines move with it, and the monitor's stamps get a threshold to catch up. */
