@@ -11,9 +11,10 @@ import m003 from "./migrations/003-traces.js";
 import m004 from "./migrations/004-pings.js";
 import m005 from "./migrations/005-notify.js";
 import m006 from "./migrations/006-activity.js";
+import m007 from "./migrations/007-detection.js";
 
 /** In order; the position is the version. Each takes the quoted schema name. */
-export const MIGRATIONS: Array<(schema: string) => string> = [m001, m002, m003, m004, m005, m006];
+export const MIGRATIONS: Array<(schema: string) => string> = [m001, m002, m003, m004, m005, m006, m007];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

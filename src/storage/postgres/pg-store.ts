@@ -12,7 +12,7 @@ import { withRetry } from "../../locking/index.js";
 import { assertAgentName } from "../agent-name.js";
 import {
   AGENT_STATES, isAgentState, type AgentError, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState,
-  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore,
+  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore, type SweepOptions,
   type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
 } from "../types.js";
 import { agentListSql, agentWhere } from "./agent-list.js";
@@ -26,6 +26,8 @@ import { PgNotifyStore } from "./notify.js";
 import { RetainingPostgresSaver } from "./saver.js";
 import { heartbeatValues, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { statements, type Statements } from "./statements.js";
+import type { DetectionParams } from "../detection-sql.js";
+import type { StaleRule } from "../../intelligence/index.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { PgTraceStore } from "./traces.js";
 
@@ -51,6 +53,8 @@ export interface PgStoreOptions {
   /** Tests only: time from this clock instead of the server's (see PgCore). */
   testClock?: Clock;
   applicationName?: string;
+  /** How heartbeats compute each agent's stale bound (PHI_THRESHOLD, STALE_THRESHOLD). */
+  detection?: DetectionParams;
 }
 
 function assertCursor(afterId: unknown): asserts afterId is number {
@@ -69,7 +73,7 @@ export class PgStore implements StateStore {
   readonly notify: PgNotifyStore;
 
   private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
-    this.sql = statements(core.s);
+    this.sql = statements(core.s, opts.detection);
     this.fleet = new PgFleetStore(core);
     this.perf = new PgPerfStore(core);
     this.traces = new PgTraceStore(core);
@@ -178,16 +182,17 @@ export class PgStore implements StateStore {
   }
 
   /** After an outage seen by this process, agents get one threshold to heartbeat again before any is marked (PgCore.recentlyBack). */
-  async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
+  async markStaleAgents(thresholdMs: number, opts: SweepOptions = {}): Promise<StaleAgent[]> {
+    const text = opts.detection === "adaptive" ? this.sql.markStaleAdaptive : this.sql.markStale;
     // checked on every attempt: an attempt retried after the server was lost only probes it
     const rows = await this.core.retry(async () => {
       if (this.core.recentlyBack(thresholdMs)) {
         await this.core.pool.query("SELECT 1");
         return [];
       }
-      return (await this.core.pool.query<{ name: string; last_heartbeat: number; age: number }>(this.sql.markStale, [thresholdMs, this.core.nowParam()])).rows;
+      return (await this.core.pool.query<{ name: string; last_heartbeat: number; age: number; rule?: StaleRule }>(text, [thresholdMs, this.core.nowParam(), opts.discountMs ?? 0])).rows;
     });
-    return rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age }));
+    return rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age, ...(x.rule ? { rule: x.rule } : {}) }));
   }
 
   async summary(): Promise<StoreSummary> {

@@ -7,6 +7,7 @@ export interface AgentRow {
   rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
   error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; heartbeats: number;
   restart_requested_at: number | null; meta: Record<string, unknown> | null; activity: AgentActivity | null;
+  hb_count?: number; hb_mean_ms?: number; hb_var_ms2?: number; stale_after_ms?: number | null;
 }
 
 export function toAgentRecord(r: AgentRow): AgentRecord {
@@ -33,6 +34,7 @@ export function toAgentRecord(r: AgentRow): AgentRecord {
     restartRequestedAt: r.restart_requested_at,
     meta: r.meta ?? null,
     activity: r.activity ?? null,
+    ...(r.hb_count === undefined ? {} : { history: { count: r.hb_count, meanMs: r.hb_mean_ms ?? 0, varianceMs2: r.hb_var_ms2 ?? 0, staleAfterMs: r.stale_after_ms ?? null } }),
   };
 }
 

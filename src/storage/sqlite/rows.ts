@@ -7,6 +7,7 @@ export interface AgentRow {
   rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
   error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; heartbeats: number;
   restart_requested_at: number | null; meta: string | null; activity: string | null;
+  hb_count?: number; hb_mean_ms?: number; hb_var_ms2?: number; stale_after_ms?: number | null;
 }
 
 export function toAgentRecord(r: AgentRow): AgentRecord {
@@ -33,12 +34,14 @@ export function toAgentRecord(r: AgentRow): AgentRecord {
     restartRequestedAt: r.restart_requested_at,
     meta: r.meta ? (JSON.parse(r.meta) as Record<string, unknown>) : null,
     activity: r.activity ? (JSON.parse(r.activity) as AgentActivity) : null,
+    ...(r.hb_count === undefined ? {} : { history: { count: r.hb_count, meanMs: r.hb_mean_ms ?? 0, varianceMs2: r.hb_var_ms2 ?? 0, staleAfterMs: r.stale_after_ms ?? null } }),
   };
 }
 
 /** The agents columns in the order recordFromRaw reads them. */
 export const AGENT_COLUMNS = `name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, pid, host, version,
-  rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, error_count, last_error, last_error_at, restarts, heartbeats, restart_requested_at, meta, activity`;
+  rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, error_count, last_error, last_error_at, restarts, heartbeats, restart_requested_at, meta, activity,
+  hb_count, hb_mean_ms, hb_var_ms2, stale_after_ms`;
 
 /** A row fetched in raw (array) mode, in AGENT_COLUMNS order. */
 export function recordFromRaw(r: unknown[]): AgentRecord {
@@ -50,6 +53,7 @@ export function recordFromRaw(r: unknown[]): AgentRecord {
     lastError: r[15] as string | null, lastErrorAt: r[16] as number | null, restarts: r[17] as number, heartbeats: r[18] as number,
     restartRequestedAt: r[19] as number | null, meta: r[20] ? (JSON.parse(r[20] as string) as Record<string, unknown>) : null,
     activity: r[21] ? (JSON.parse(r[21] as string) as AgentActivity) : null,
+    history: { count: r[22] as number, meanMs: r[23] as number, varianceMs2: r[24] as number, staleAfterMs: r[25] as number | null },
   };
 }
 

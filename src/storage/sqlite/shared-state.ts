@@ -19,6 +19,7 @@ import {
   AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
   type StorageInfo, type TransitionCounts, type CleanupResult, type PingInput, type PingRecord,
+  type SweepOptions,
 } from "../types.js";
 import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
@@ -33,6 +34,8 @@ import { assertAgentName } from "../agent-name.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
+import type { DetectionParams } from "../detection-sql.js";
+import type { StaleRule } from "../../intelligence/index.js";
 
 export interface SharedStateOptions {
   path: string;
@@ -47,6 +50,8 @@ export interface SharedStateOptions {
   checkpointRetention?: number;
   /** Hand in a lock (tests); by default a FileStateLock on `<path>.lock`. */
   lock?: StateLock;
+  /** How heartbeats compute each agent's stale bound (PHI_THRESHOLD, STALE_THRESHOLD). */
+  detection?: DetectionParams;
 }
 
 
@@ -70,7 +75,7 @@ export class SharedState implements StateStore {
   readonly notify = new SqliteNotifyStore(this);
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions) {
-    this.stmts = prepareStatements(db);
+    this.stmts = prepareStatements(db, opts.detection);
     this.agentList = new AgentList(db);
     this.pings = new SqlitePings(db);
     // prepared once: the heartbeat is the hottest write
@@ -191,12 +196,17 @@ export class SharedState implements StateStore {
     return { count, sample: rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat })) };
   }
 
-  async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
+  async markStaleAgents(thresholdMs: number, opts: SweepOptions = {}): Promise<StaleAgent[]> {
     // transition: trigger (migration 006), one per agent marked
     return this.write(() => {
       const now = this.clock.now();
-      const rows = this.stmts.markStale.all({ now, cutoff: now - thresholdMs, threshold: thresholdMs }) as { name: string; last_heartbeat: number }[];
-      return rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat }));
+      if (opts.detection !== "adaptive") {
+        const rows = this.stmts.markStale.all({ now, cutoff: now - thresholdMs - (opts.discountMs ?? 0), threshold: thresholdMs }) as { name: string; last_heartbeat: number }[];
+        return rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat }));
+      }
+      const asOf = now - (opts.discountMs ?? 0);
+      const rows = this.stmts.markStaleAdaptive.all({ now, asOf, threshold: thresholdMs }) as { name: string; last_heartbeat: number; rule: StaleRule }[];
+      return rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat, rule: r.rule }));
     });
   }
 
