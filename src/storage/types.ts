@@ -239,7 +239,7 @@ export interface AgentWriter {
 /** What the HeartbeatHealthAgent does each cycle. */
 export interface MonitorStore {
   /** Agents in a live state whose heartbeat is older than `thresholdMs` (read only). */
-  findStaleAgents(thresholdMs: number, limit?: number): Promise<{ count: number; sample: StaleAgent[] }>;
+  findStaleAgents(thresholdMs: number, limit?: number, opts?: SweepOptions): Promise<{ count: number; sample: StaleAgent[] }>;
   /** Marks every live agent older than `thresholdMs` stale, re-checking the age in the UPDATE. */
   markStaleAgents(thresholdMs: number, opts?: SweepOptions): Promise<StaleAgent[]>;
   summary(): Promise<StoreSummary>;

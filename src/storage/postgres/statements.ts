@@ -59,11 +59,19 @@ export function statements(s: string, detection: DetectionParams = {}) {
         state_reason = format('no heartbeat for %ss (threshold %ss)', round((t.now - a.last_heartbeat) / 1000.0, 1), trim_scale(round($1::numeric / 1000, 3)))
       FROM t WHERE a.state IN ${LIVE} AND a.last_heartbeat < t.now - $1::float8 - $3::float8
       RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age`,
+    findStaleAdaptive: `WITH t AS (SELECT ${now} AS now, ${now} - $3::float8 AS as_of)
+      SELECT name, last_heartbeat, t.now - last_heartbeat AS age, ${ruleSql("$4::float8", detection)} AS rule FROM ${s}.agents, t
+      WHERE state IN ${LIVE} AND (last_heartbeat + stale_after_ms < t.as_of OR last_heartbeat < t.as_of - $4::float8)
+      ORDER BY last_heartbeat, name COLLATE "C" LIMIT $1`,
+    countStaleAdaptive: `WITH t AS (SELECT ${now} AS now, ${now} - $3::float8 AS as_of)
+      SELECT count(*) AS n FROM ${s}.agents, t
+      WHERE state IN ${LIVE} AND (last_heartbeat + stale_after_ms < t.as_of OR last_heartbeat < t.as_of - $1::float8)`,
     // adaptive: each agent's own bound or the threshold, whichever is first ($3: clock-jump discount)
     markStaleAdaptive: `WITH t AS (SELECT ${now} AS now, ${now} - $3::float8 AS as_of)
       UPDATE ${s}.agents a SET state = 'stale', state_changed_at = t.now,
-        state_reason = format('no heartbeat for %ss (rule %s: stale after %ss)', round(((t.as_of - a.last_heartbeat) / 1000.0)::numeric, 1), ${rule},
-          trim_scale(round(least(coalesce(stale_after_ms, $1::float8), $1::float8)::numeric / 1000, 3)))
+        state_reason = CASE WHEN ${rule} IN ('fixed', 'cap') THEN format('no heartbeat for %ss (threshold %ss)', round(((t.as_of - a.last_heartbeat) / 1000.0)::numeric, 1), trim_scale(round($1::numeric / 1000, 3)))
+          ELSE format('no heartbeat for %ss (rule %s: stale after %ss)', round(((t.as_of - a.last_heartbeat) / 1000.0)::numeric, 1), ${rule},
+            trim_scale(round(least(stale_after_ms, $1::float8)::numeric / 1000, 3))) END
       FROM t WHERE a.state IN ${LIVE} AND (a.last_heartbeat + a.stale_after_ms < t.as_of OR a.last_heartbeat < t.as_of - $1::float8)
       RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age, ${rule} AS rule`,
     summary: `SELECT state, count(*) AS n FROM ${s}.agents GROUP BY state`,

@@ -6,7 +6,7 @@ import { historySetSql, ruleSql, SQLITE_DIALECT, type DetectionParams } from "..
 
 type StatementName =
   | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
-  | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "summary"
+  | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary"
   | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
   | "transitionCounts" | "transitionsAfter" | "changeToken";
 
@@ -15,6 +15,9 @@ type StatementName =
  * SQLite prefers agents_state (every live row), 20 ms instead of ~1 ms at 100k agents (npm run bench).
  */
 const BY_AGE = "INDEXED BY agents_live_heartbeat";
+
+/** Adaptive: past its own bound or past the threshold; two index ranges (agents_live_deadline, agents_live_heartbeat), ORed. */
+const ADAPTIVE_DUE = "last_heartbeat + stale_after_ms < @asOf OR last_heartbeat < @asOf - @threshold";
 
 export function prepareStatements(db: Db, detection: DetectionParams = {}): Record<StatementName, Database.Statement> {
   const rule = ruleSql("@threshold", detection);
@@ -70,12 +73,17 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
         state_reason = printf('no heartbeat for %.1fs (threshold %gs)', (@now - last_heartbeat) / 1000.0, @threshold / 1000.0)
       WHERE state IN ${LIVE_SQL} AND last_heartbeat < @cutoff
       RETURNING name, last_heartbeat`),
+    findStaleAdaptive: db.prepare(`
+      SELECT name, last_heartbeat, ${rule} AS rule FROM agents
+      WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE}) ORDER BY last_heartbeat LIMIT @limit`),
+    countStaleAdaptive: db.prepare(`SELECT count(*) AS n FROM agents WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE})`),
     // each agent's own bound or the threshold, whichever is first: two index ranges (deadline, age), ORed
     markStaleAdaptive: db.prepare(`
       UPDATE agents SET state = 'stale', state_changed_at = @now,
-        state_reason = printf('no heartbeat for %.1fs (rule %s: stale after %gs)', (@asOf - last_heartbeat) / 1000.0, ${rule},
-          round(min(coalesce(stale_after_ms, @threshold), @threshold)) / 1000.0)
-      WHERE state IN ${LIVE_SQL} AND (last_heartbeat + stale_after_ms < @asOf OR last_heartbeat < @asOf - @threshold)
+        state_reason = CASE WHEN ${rule} IN ('fixed', 'cap') THEN printf('no heartbeat for %.1fs (threshold %gs)', (@asOf - last_heartbeat) / 1000.0, @threshold / 1000.0)
+          ELSE printf('no heartbeat for %.1fs (rule %s: stale after %gs)', (@asOf - last_heartbeat) / 1000.0, ${rule},
+            round(min(stale_after_ms, @threshold)) / 1000.0) END
+      WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE})
       RETURNING name, last_heartbeat, ${rule} AS rule`),
     summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
     requestRestart: db.prepare(`UPDATE agents SET restart_requested_at = @now WHERE name = @name`),

@@ -54,6 +54,18 @@ export function adaptiveSweepSuite(open: Open): void {
       expect(await s.store.markStaleAgents(THRESHOLD, ADAPTIVE)).toEqual([]);
     });
 
+    it("findStaleAgents reads the same verdicts without writing", async () => {
+      const s = await open();
+      await beat(s, "fast", Array(10).fill(1000));
+      await beat(s, "young", [1000]);
+      await s.clock.advance(5_000);
+      expect(await s.store.findStaleAgents(THRESHOLD, 10, ADAPTIVE)).toEqual({
+        count: 1, sample: [{ name: "fast", lastHeartbeat: s.t0 + 10_000, ageMs: 6_000, rule: "phi" }] });
+      expect((await s.store.findStaleAgents(THRESHOLD, 10)).count).toBe(0);
+      expect((await s.store.getAgent("fast"))?.state).toBe("active");
+      expect((await s.store.findStaleAgents(THRESHOLD, 10, { ...ADAPTIVE, discountMs: 5_000 })).count).toBe(0);
+    });
+
     it("a regular agent gets the floor of 2.5 of its periods, a slow one the threshold (cap)", async () => {
       const s = await open();
       await beat(s, "slow", Array(6).fill(100_000));
@@ -67,6 +79,8 @@ export function adaptiveSweepSuite(open: Open): void {
       expect((await s.store.getAgent("ten"))?.stateReason).toBe("no heartbeat for 25.0s (rule floor: stale after 25s)");
       await s.clock.advance(THRESHOLD);
       expect((await s.store.markStaleAgents(THRESHOLD, ADAPTIVE)).map((m) => [m.name, m.rule])).toEqual([["slow", "cap"]]);
+      // the fixed rule decided (as the upper bound): its words, as in fixed mode
+      expect((await s.store.getAgent("slow"))?.stateReason).toMatch(/^no heartbeat for 205\.0s \(threshold 120s\)$/);
     });
 
     it("with fewer than 5 gaps the fixed rule decides", async () => {
@@ -77,7 +91,7 @@ export function adaptiveSweepSuite(open: Open): void {
       expect(await s.store.markStaleAgents(THRESHOLD, ADAPTIVE)).toEqual([]);
       await s.clock.advance(1);
       expect((await s.store.markStaleAgents(THRESHOLD, ADAPTIVE)).map((m) => m.rule)).toEqual(["fixed"]);
-      expect((await s.store.getAgent("young"))?.stateReason).toBe("no heartbeat for 120.0s (rule fixed: stale after 120s)");
+      expect((await s.store.getAgent("young"))?.stateReason).toBe("no heartbeat for 120.0s (threshold 120s)");
     });
 
     it("never later than the sweeping monitor's threshold, even when the writer's bound is longer", async () => {
