@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedState } from "../../src/storage/sqlite/index.js";
+import { toSuspicionView } from "../../src/views/suspicion.js";
 import { toAgentView, type AgentView } from "../../src/views/agent-view.js";
 import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
 import { ManualClock } from "../helpers/manual-clock.js";
@@ -50,7 +51,12 @@ describe("bg-agents status", () => {
     // the CLI's "now" is recoverable from its own output; with it, every view must match exactly
     for (const view of out.agents) {
       const now = Date.parse(view.lastHeartbeat) + view.lastHeartbeatAgeMs;
-      expect(view).toEqual(toAgentView(records.find((x) => x.name === view.name)!, now));
+      const { suspicion, ...agentView } = view as AgentView & { suspicion: unknown };
+      const record = records.find((x) => x.name === view.name)!;
+      expect(agentView).toEqual(toAgentView(record, now));
+      // one heartbeat: no rhythm learned yet, so phi 0 and the fixed threshold
+      expect(suspicion).toEqual(toSuspicionView(record, now, { staleThresholdMs: 120_000 }));
+      expect(suspicion).toMatchObject({ phi: 0, rule: "fixed", staleAfterMs: 120_000, intervals: 0 });
     }
 
     const human = await runCli(["status"], { cwd: dir, env: { DATABASE_PATH: path } });

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { AGENT_STATES, isAgentState, LIVE_STATES as LIVE, type AgentState } from "../../storage/index.js";
 import { toAgentView, toSummaryView, type AgentView, type SummaryView } from "../../views/agent-view.js";
+import { toSuspicionView, type SuspicionView } from "../../views/suspicion.js";
 import { colourEnabled, painter, STATE_COLOURS, type Paint } from "../format/colour.js";
 import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
@@ -19,7 +20,8 @@ interface StatusOptions extends DbOptions {
 
 export interface StatusReport {
   summary: SummaryView;
-  agents: AgentView[];
+  /** Each with its suspicion (phi, its stale bound and the rule behind it; docs/detection.md). */
+  agents: (AgentView & { suspicion: SuspicionView })[];
   /** Live agents whose heartbeat is older than STALE_THRESHOLD but not (yet) marked stale. */
   overdue: string[];
   staleThresholdMs: number;
@@ -41,7 +43,7 @@ export function register(program: Command): void {
       try {
         const now = Date.now();
         const records = await store.getRegisteredAgents(opts.state ? { states: opts.state } : {});
-        const agents = records.map((r) => toAgentView(r, now, { lateAfterMs: config.lateAfterMs }));
+        const agents = records.map((r) => ({ ...toAgentView(r, now, { lateAfterMs: config.lateAfterMs }), suspicion: toSuspicionView(r, now, config) }));
         const overdue = (await store.findStaleAgents(config.staleThresholdMs, 1000)).sample.map((s) => s.name);
         report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs };
       } finally {

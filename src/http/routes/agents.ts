@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import { AgentNotFoundError } from "../../errors/index.js";
 import { stateVocabulary } from "../../storage/index.js";
 import { toAgentView, toSummaryView } from "../../views/agent-view.js";
+import { toSuspicionView } from "../../views/suspicion.js";
 import { queryAgents } from "../agent-query.js";
 import type { RoutePlugin } from "../context.js";
 import { parseOr400 } from "../errors.js";
@@ -42,6 +43,7 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
     const transitions = (await ctx.store.getTransitions({ agent: name, since: now - 86_400_000, limit: 5000 })).slice(-100);
     return {
       agent: toAgentView(record, now, { lateAfterMs: ctx.config.lateAfterMs }),
+      suspicion: toSuspicionView(record, now, ctx.config),
       staleThresholdMs: ctx.config.staleThresholdMs,
       transitions: transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
       errors: (await ctx.store.getErrors({ agent: name, limit: 20 })).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
