@@ -38,6 +38,7 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
           fact("Last heartbeat", `${ago(a.lastHeartbeatAgeMs)} (${a.lastHeartbeat})`),
           fact("Heartbeats", String(a.heartbeats)),
           fact("Suspicion (phi)", suspicionText(detail.suspicion)),
+          fact("Trend", detail.degrading ? detail.degrading.text : "steady"),
           fact("Heartbeat latency", a.heartbeatLatencyMs === null ? "–" : `${a.heartbeatLatencyMs.toFixed(2)} ms`),
           fact("RSS / CPU", `${bytes(a.rssBytes)} / ${a.cpuPercent === null ? "–" : a.cpuPercent.toFixed(1) + " %"}`),
           fact("Restarts", `${a.restarts}${a.restartRequested ? " (restart requested)" : ""}`),
