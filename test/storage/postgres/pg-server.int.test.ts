@@ -143,11 +143,11 @@ describe("migrations", () => {
     const opened = await Promise.all(Array.from({ length: 4 }, () => open(url)));
     expect(opened).toHaveLength(4);
     const c = await sqlClient(url);
-    expect((await c.query("SELECT version FROM bg_agents.schema_migrations ORDER BY version")).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await c.query("SELECT version FROM bg_agents.schema_migrations ORDER BY version")).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const tables = (await c.query("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema LIKE 'bg_agents%' ORDER BY 1, 2")).rows;
     expect(tables.filter((t) => t.table_schema === "bg_agents_checkpoints").map((t) => t.table_name))
       .toEqual(["checkpoint_blobs", "checkpoint_migrations", "checkpoint_writes", "checkpoints"]);
-    expect((await opened[0]!.fleet.checkDatabase())).toEqual({ ok: true, problems: [], schemaVersion: 6, expectedVersion: 6 });
+    expect((await opened[0]!.fleet.checkDatabase())).toEqual({ ok: true, problems: [], schemaVersion: 7, expectedVersion: 7 });
   });
 
   it("opens and works with a pool of one connection (migrations use their own)", async () => {
