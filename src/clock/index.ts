@@ -6,10 +6,13 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or at once (without throwing) when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A clock that never jumps (performance.now()), for noticing jumps of `now()`; absent = trust now(). */
+  monotonic?(): number;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();

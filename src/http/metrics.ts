@@ -8,6 +8,7 @@ import { AGENT_STATES, isLiveState, type StateStore } from "../storage/index.js"
 import type { Clock } from "../clock/index.js";
 import type { PerfSample } from "./perf-sampler.js";
 import { registerAvailabilityMetrics } from "./availability-metrics.js";
+import { toSuspicionView, type SuspicionOptions } from "../views/suspicion.js";
 
 export interface HttpMetrics {
   registry: client.Registry;
@@ -15,7 +16,7 @@ export interface HttpMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
-export function createMetrics(store: StateStore, clock: Clock, monitorName: string, lateAfterMs = Infinity): HttpMetrics {
+export function createMetrics(store: StateStore, clock: Clock, monitorName: string, lateAfterMs = Infinity, detection?: SuspicionOptions): HttpMetrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_" });
   let lastSample: PerfSample | undefined;
@@ -36,6 +37,14 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
         const age = Math.max(0, now - a.lastHeartbeat);
         this.set({ agent: a.name, state: a.state, late: String(isLiveState(a.state) && age > lateAfterMs) }, age / 1000);
       }
+    },
+  });
+  if (detection) new client.Gauge({
+    name: "bg_agents_suspicion_phi", help: "Adaptive detection: how suspicious each live agent's silence is (phi; stale past PHI_THRESHOLD and its floor)", labelNames: ["agent"], registers: [registry],
+    async collect() {
+      this.reset();
+      const now = clock.now();
+      for (const a of await store.getRegisteredAgents()) if (isLiveState(a.state)) this.set({ agent: a.name }, toSuspicionView(a, now, detection).phi);
     },
   });
   new client.Counter({

@@ -55,7 +55,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const bodyLimit = opts.bodyLimit ?? 16 * 1024;
   const monitorName = opts.monitorName ?? opts.config.agentName;
 
-  const metrics = createMetrics(opts.store, clock, monitorName, opts.config.lateAfterMs);
+  const metrics = createMetrics(opts.store, clock, monitorName, opts.config.lateAfterMs, opts.config);
   const perf = new PerfSampler({
     store: opts.store, clock, logger,
     intervalMs: opts.sampleIntervalMs ?? Math.min(10_000, Math.max(1000, opts.config.heartbeatIntervalMs)),

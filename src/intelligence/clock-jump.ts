@@ -12,6 +12,8 @@
 export interface ClockJump {
   /** Wall time (before the jump) at which it was noticed: stamps earlier than this predate it. */
   atWallMs: number;
+  /** Monotonic time at which it was noticed: how long ago it was, whatever the wall clock did since. */
+  atMonoMs: number;
   /** How far the wall clock moved beyond the monotonic clock (> 0 forward, < 0 backward). */
   byMs: number;
 }
@@ -48,8 +50,17 @@ export function observeClocks(s: ClockJumpState, wallMs: number, monoMs: number,
   const expectedWall = s.lastWallMs + (monoMs - s.lastMonoMs);
   const by = wallMs - expectedWall;
   if (Math.abs(by) <= tolerance) return { state: { ...s, lastWallMs: wallMs, lastMonoMs: monoMs }, jumpedByMs: 0, hold: false };
-  const jumps = [...s.jumps, { atWallMs: expectedWall, byMs: by }].slice(-(opts.maxJumps ?? 8));
+  const jumps = [...s.jumps, { atWallMs: expectedWall, atMonoMs: monoMs, byMs: by }].slice(-(opts.maxJumps ?? 8));
   return { state: { lastWallMs: wallMs, lastMonoMs: monoMs, jumps }, jumpedByMs: by, hold: true };
+}
+
+/**
+ * The sum of the forward jumps noticed less than `windowMs` ago (monotonic time, so a later
+ * backward jump does not stretch the window): taken off every age for one threshold after a jump,
+ * by when every live agent has stamped again on the new time.
+ */
+export function recentForwardJumpsMs(s: ClockJumpState, monoMs: number, windowMs: number): number {
+  return s.jumps.filter((j) => j.byMs > 0 && monoMs - j.atMonoMs < windowMs).reduce((sum, j) => sum + j.byMs, 0);
 }
 
 /**

@@ -10,6 +10,7 @@ export interface AgentRowOf<Json> {
   rss_bytes: number | null; cpu_percent: number | null; loop_lag_ms: number | null; hb_latency_ms: number | null;
   error_count: number; last_error: string | null; last_error_at: number | null; restarts: number; heartbeats: number;
   restart_requested_at: number | null; meta: Json | null; activity: Json | null;
+  hb_count?: number; hb_mean_ms?: number; hb_var_ms2?: number; stale_after_ms?: number | null;
 }
 
 export function agentRecordFrom<Json>(r: AgentRowOf<Json>, json: (v: Json) => unknown): AgentRecord {
@@ -36,5 +37,6 @@ export function agentRecordFrom<Json>(r: AgentRowOf<Json>, json: (v: Json) => un
     restartRequestedAt: r.restart_requested_at,
     meta: r.meta ? (json(r.meta) as Record<string, unknown>) : null,
     activity: r.activity ? (json(r.activity) as AgentActivity) : null,
+    ...(r.hb_count === undefined ? {} : { history: { count: r.hb_count, meanMs: r.hb_mean_ms ?? 0, varianceMs2: r.hb_var_ms2 ?? 0, staleAfterMs: r.stale_after_ms ?? null } }),
   };
 }

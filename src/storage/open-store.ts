@@ -17,6 +17,7 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(config: Config, opts: OpenStoreOptions = {}): Promise<StateStore> {
+  const detection = { phiThreshold: config.phiThreshold, staleThresholdMs: config.staleThresholdMs };
   if (config.databaseUrl) {
     const { PgStore } = await import("./postgres/pg-store.js");
     return PgStore.open({
@@ -29,6 +30,7 @@ export async function openStore(config: Config, opts: OpenStoreOptions = {}): Pr
       checkpointRetention: config.checkpointRetention,
       applicationName: `background-agents ${config.agentName}`.slice(0, 63),
       testClock: opts.clock,
+      detection,
     });
   }
   const { SharedState } = await import("./sqlite/shared-state.js");
@@ -38,6 +40,7 @@ export async function openStore(config: Config, opts: OpenStoreOptions = {}): Pr
     retryAttempts: config.retryAttempts,
     backoffFactor: config.backoffFactor,
     checkpointRetention: config.checkpointRetention,
+    detection,
     ...opts,
   });
 }

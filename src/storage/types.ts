@@ -10,6 +10,7 @@ import type { AgentState } from "./states.js";
 import type { TraceStore } from "./traces-types.js";
 import type { NotifyStore } from "./notify-types.js";
 import type { LeaderLease, LeaseFence } from "./lease-types.js";
+import type { StaleRule } from "../intelligence/phi-detector.js";
 
 export {
   AGENT_STATES, COUNTED_STATES, LIVE_NOT_ACTIVE_STATES, LIVE_STATES, REVIVABLE_STATES, STATE_LABELS, STATE_SORT_ORDER, SYSTEM_AGENTS,
@@ -83,6 +84,8 @@ export interface AgentRecord {
   restartRequestedAt: number | null;
   meta: Record<string, unknown> | null;
   activity: AgentActivity | null;
+  /** Its heartbeat rhythm (absent from records built outside a store). */
+  history?: HeartbeatHistory;
 }
 
 /** What a ping (healthchecks.io or Uptime Kuma style, see docs/ping-protocols.md) says. */
@@ -140,6 +143,32 @@ export interface StaleAgent {
   name: string;
   lastHeartbeat: number;
   ageMs: number;
+  /** Adaptive sweeps: which bound decided (phi, floor, cap = STALE_THRESHOLD, fixed = too little history). */
+  rule?: StaleRule;
+}
+
+/** How markStaleAgents judges. */
+export interface SweepOptions {
+  /** "adaptive": each agent's own bound (stale_after_ms, see src/storage/detection-sql.ts), never later than the threshold. @defaultValue "fixed" */
+  detection?: "fixed" | "adaptive";
+  /** Taken off every age: the monitor's clock-jump correction (src/intelligence/clock-jump.ts). @defaultValue 0 */
+  discountMs?: number;
+  /**
+   * The wall reading the caller's clock guard judged (SQLite, where ages are measured on this
+   * host's clock): ages are taken at it, so a jump between the guard's check and the sweep ages
+   * nobody. PostgreSQL ignores it (the server's clock). @defaultValue the store's clock now
+   */
+  nowMs?: number;
+}
+
+/** An agent's heartbeat rhythm as the heartbeat write keeps it (adaptive detection). */
+export interface HeartbeatHistory {
+  /** Gaps learned. */
+  count: number;
+  meanMs: number;
+  varianceMs2: number;
+  /** The age at which it is stale by its own rhythm (null until computed). */
+  staleAfterMs: number | null;
 }
 
 export const AGENT_SORT_KEYS = ["name", "state", "lastHeartbeat", "uptime", "restarts", "errorCount", "pid", "host"] as const;
@@ -228,14 +257,14 @@ export interface AgentWriter {
 /** What the HeartbeatHealthAgent does each cycle. */
 export interface MonitorStore {
   /** Agents in a live state whose heartbeat is older than `thresholdMs` (read only). */
-  findStaleAgents(thresholdMs: number, limit?: number): Promise<{ count: number; sample: StaleAgent[] }>;
+  findStaleAgents(thresholdMs: number, limit?: number, opts?: SweepOptions): Promise<{ count: number; sample: StaleAgent[] }>;
   /**
-   * Marks every live agent older than `thresholdMs` stale, re-checking the age in the UPDATE.
-   * With `fence`, only while that lease is still held at that epoch, checked in the same statement
-   * (a paused old leader that wakes marks nothing). SQLite ignores it: its instance lock already
-   * allows one monitor.
+   * Marks every live agent older than its bound stale (`thresholdMs`, or with adaptive detection
+   * the agent's own bound capped by it), re-checking the age in the UPDATE. With `opts.fence`, only
+   * while that lease is still held at that epoch, checked in the same statement (a paused old
+   * leader that wakes marks nothing). SQLite ignores the fence: its instance lock allows one monitor.
    */
-  markStaleAgents(thresholdMs: number, fence?: LeaseFence): Promise<StaleAgent[]>;
+  markStaleAgents(thresholdMs: number, opts?: SweepOptions & { fence?: LeaseFence }): Promise<StaleAgent[]>;
   summary(): Promise<StoreSummary>;
 }
 

@@ -51,8 +51,13 @@ describe("monitor restart on PostgreSQL", () => {
     try {
       const first = startMonitor(url, dir);
       await waitFor(async () => {
+        // frozen while the checkpoint is read, so the one it is killed at is the one read
+        first.kill("SIGSTOP");
         const snap = await graph.getState({ configurable: { thread_id: THREAD } });
-        if ((snap.values as { cycle?: number }).cycle! < 5 || snap.next.length === 0) return false;
+        if ((snap.values as { cycle?: number }).cycle! < 5 || snap.next.length === 0) {
+          first.kill("SIGCONT");
+          return false;
+        }
         first.kill("SIGKILL");
         return true;
       }, { timeoutMs: 60_000, intervalMs: 10, message: () => `5 cycles; monitor stderr: ${first.stderr.slice(-1500)}` });

@@ -52,8 +52,13 @@ describe("monitor restart", () => {
     const first = startMonitor(store, dir);
     // kill it while a cycle is under way (its latest checkpoint says a node is still to run)
     await waitFor(async () => {
+      // frozen while the checkpoint is read, so the one it is killed at is the one read
+      first.kill("SIGSTOP");
       const snap = await graphOf(store).getState({ configurable: { thread_id: THREAD } });
-      if ((snap.values as { cycle?: number }).cycle! < 5 || snap.next.length === 0) return false;
+      if ((snap.values as { cycle?: number }).cycle! < 5 || snap.next.length === 0) {
+        first.kill("SIGCONT");
+        return false;
+      }
       first.kill("SIGKILL");
       return true;
     }, { timeoutMs: 60_000, intervalMs: 10, message: () => `5 cycles; monitor stderr: ${first.stderr.slice(-1500)}` });

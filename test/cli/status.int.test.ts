@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedState } from "../../src/storage/sqlite/index.js";
+import { toSuspicionView } from "../../src/views/suspicion.js";
 import { toAgentView, type AgentView } from "../../src/views/agent-view.js";
 import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
 import { ManualClock } from "../helpers/manual-clock.js";
@@ -31,6 +32,34 @@ async function prepare(fill: (s: SharedState, clock: ManualClock) => Promise<voi
 }
 
 describe("bg-agents status", () => {
+  it("shows an agent whose RSS rises steadily towards PERF_RSS_MB as degrading, with the time to the limit", async () => {
+    const MB = 1024 * 1024;
+    const { dir, path } = await prepare(async (s, clock) => {
+      await s.registerAgent("leaky");
+      await s.updateAgentState("leaky", "active", "started");
+      await s.registerAgent("steady");
+      await s.updateAgentState("steady", "active", "started");
+      // 20 minutes of samples, one a minute, ending now: leaky grows 10 MB/min from 100 MB, steady stays at 100 MB
+      for (let i = 0; i < 20; i++) {
+        await s.perf.record(clock.now() - (19 - i) * 60_000, [
+          { metric: "agent.rss_bytes", agent: "leaky", value: (100 + 10 * i) * MB },
+          { metric: "agent.rss_bytes", agent: "steady", value: (100 + (i % 3)) * MB },
+        ]);
+      }
+    });
+    const r = await runCli(["status", "--json"], { cwd: dir, env: { DATABASE_PATH: path, PERF_RSS_MB: "512" } });
+    expect(r.code).toBe(0);
+    const out = parseJson<{ agents: Array<{ name: string; degrading: { text: string; timeToLimitMs: number } | null }> }>(r);
+    const leaky = out.agents.find((a) => a.name === "leaky")!;
+    // at now the line is at 290 MB: (512 - 290) / 10 = 22 min
+    expect(leaky.degrading?.text).toMatch(/^degrading: RSS will reach the limit in about 2[12] min/);
+    expect(leaky.degrading!.timeToLimitMs / 60_000).toBeCloseTo(22.2, 0);
+    expect(out.agents.find((a) => a.name === "steady")!.degrading).toBeNull();
+    const human = await runCli(["status"], { cwd: dir, env: { DATABASE_PATH: path, PERF_RSS_MB: "512" } });
+    expect(human.stdout).toMatch(/leaky\s+Active degrading/);
+    expect(human.stdout).not.toMatch(/steady\s+Active degrading/);
+  });
+
   it("exits 0 when every agent is active and --json agents are exactly toAgentView of the stored records", async () => {
     const { dir, path, records } = await prepare(async (s) => {
       for (const name of ["HeartbeatHealthAgent", "worker-a", "worker-b"]) {
@@ -50,7 +79,13 @@ describe("bg-agents status", () => {
     // the CLI's "now" is recoverable from its own output; with it, every view must match exactly
     for (const view of out.agents) {
       const now = Date.parse(view.lastHeartbeat) + view.lastHeartbeatAgeMs;
-      expect(view).toEqual(toAgentView(records.find((x) => x.name === view.name)!, now));
+      const { suspicion, degrading, ...agentView } = view as AgentView & { suspicion: unknown; degrading: unknown };
+      expect(degrading).toBeNull();
+      const record = records.find((x) => x.name === view.name)!;
+      expect(agentView).toEqual(toAgentView(record, now));
+      // one heartbeat: no rhythm learned yet, so phi 0 and the fixed threshold
+      expect(suspicion).toEqual(toSuspicionView(record, now, { staleThresholdMs: 120_000 }));
+      expect(suspicion).toMatchObject({ phi: 0, rule: "fixed", staleAfterMs: 120_000, intervals: 0 });
     }
 
     const human = await runCli(["status"], { cwd: dir, env: { DATABASE_PATH: path } });

@@ -55,8 +55,14 @@ describe("heartbeat push", () => {
       expect(await store.markStaleAgents(config.staleThresholdMs)).toEqual([]);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const agent = (await (await fetch(`${url}/api/agents/${name}`)).json()) as { agent: Record<string, unknown> };
+    const agent = (await (await fetch(`${url}/api/agents/${name}`)).json()) as { agent: Record<string, unknown>; suspicion: Record<string, number | string> };
     expect(agent.agent).toMatchObject({ name, state: "active", pid: 4242, host: "py-host", heartbeatLatencyMs: 3.5 });
+    // the pushes taught the store its rhythm (~100 ms): the detail shows phi and the bound it leads to
+    expect(agent.suspicion.intervals).toBeGreaterThan(5);
+    expect(agent.suspicion.meanIntervalMs).toBeGreaterThan(50);
+    expect(agent.suspicion.meanIntervalMs).toBeLessThan(1000);
+    expect(agent.suspicion.rule).not.toBe("fixed");
+    expect(agent.suspicion.staleAfterMs).toBeLessThanOrEqual(config.staleThresholdMs);
     // silence: the sweep marks it stale once the threshold has passed
     await waitFor(async () => (await store.markStaleAgents(config.staleThresholdMs)).some((s) => s.name === name), { message: "agent never went stale" });
     const list = (await (await fetch(`${url}/api/agents`)).json()) as Array<{ name: string; state: string; stateLabel: string }>;

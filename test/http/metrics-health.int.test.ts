@@ -36,6 +36,7 @@ describe("/metrics", () => {
     const expected: Record<string, string> = {
       bg_agents_agents: "gauge",
       bg_agents_heartbeat_age_seconds: "gauge",
+      bg_agents_suspicion_phi: "gauge",
       bg_agents_checks_total: "counter",
       bg_agents_transitions_total: "counter",
       bg_agents_db_read_seconds: "histogram",
@@ -48,6 +49,8 @@ describe("/metrics", () => {
     expect(byState).toMatchObject({ active: 1, stale: 1, failed: 0 });
     const ages = families.get("bg_agents_heartbeat_age_seconds")!.samples.map((s) => s.labels.agent);
     expect(ages.sort()).toEqual(["worker\"2", "worker-1"]);
+    // phi for live agents only; one heartbeat teaches no rhythm, so 0
+    expect(families.get("bg_agents_suspicion_phi")!.samples.map((s) => [s.labels.agent, s.value])).toEqual([["worker\"2", 0]]);
     const toStale = families.get("bg_agents_transitions_total")!.samples.find((s) => s.labels.to === "stale");
     expect(toStale?.value).toBe(1);
     expect(families.get("bg_agents_db_read_seconds")!.samples.find((s) => s.name.endsWith("_count"))!.value).toBeGreaterThan(0);

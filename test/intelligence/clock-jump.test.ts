@@ -1,6 +1,6 @@
 /** The monitor notices its own clock jumping and takes the jump out of heartbeat ages. */
 import { describe, expect, it } from "vitest";
-import { correctedAgeMs, observeClocks, startClockWatch } from "../../src/intelligence/index.js";
+import { correctedAgeMs, observeClocks, recentForwardJumpsMs, startClockWatch } from "../../src/intelligence/index.js";
 
 const T = 1_800_000_000_000;
 
@@ -29,6 +29,16 @@ describe("clock-jump guard", () => {
     const tick = observeClocks(startClockWatch(T, 0), T - 60_000, 1000);
     expect(tick).toMatchObject({ hold: true, jumpedByMs: -61_000 });
     expect(correctedAgeMs(tick.state, T, T - 60_000)).toBe(0); // a stamp from the future has age 0
+  });
+
+  it("discounts a forward jump for one window of monotonic time, even when the clock is set back within it", () => {
+    let s = observeClocks(startClockWatch(T, 0), T + 1000 + 3_600_000, 1000).state; // +1 h at mono 1 s
+    expect(recentForwardJumpsMs(s, 1000, 4000)).toBe(3_600_000);
+    s = observeClocks(s, T + 3000, 3000).state; // and back by 1 h at mono 3 s
+    expect(recentForwardJumpsMs(s, 3000, 4000)).toBe(3_600_000);
+    // the wall clock is now an hour before the forward jump's wall time; the window still closes
+    expect(recentForwardJumpsMs(s, 5000, 4000)).toBe(0);
+    expect(recentForwardJumpsMs(s, 60_000, 4000)).toBe(0);
   });
 
   it("remembers at most maxJumps jumps", () => {

@@ -65,12 +65,12 @@ export class HeartbeatHealthAgent {
 
   /** Checks the health of all registered agents: the live ones whose heartbeat is too old. */
   async checkAgentHealth(): Promise<{ count: number; sample: StaleAgent[] }> {
-    return this.store.findStaleAgents(this.config.staleThresholdMs);
+    return this.store.findStaleAgents(this.config.staleThresholdMs, undefined, { detection: this.config.detection });
   }
 
   /** Marks stale agents inactive in the shared database; returns those newly marked. */
   async updateAgentStates(): Promise<StaleAgent[]> {
-    return this.store.markStaleAgents(this.config.staleThresholdMs);
+    return this.store.markStaleAgents(this.config.staleThresholdMs, { detection: this.config.detection });
   }
 
   /** Whether a heartbeat at `lastHeartbeat` is stale now. */

@@ -8,6 +8,8 @@ import { contextOf, type AgentContext } from "../context.js";
 import { hasCycleBudget, registerSelf, sendHeartbeat, waitForNextCycle } from "../runtime/lifecycle.js";
 import { monitorLeadership } from "./leadership.js";
 import { STALE_SAMPLE, type HeartbeatStateType, type HeartbeatUpdate } from "./state.js";
+import { checkClock } from "./clock-guard.js";
+import type { SweepOptions } from "../../storage/index.js";
 
 export const HEARTBEAT_AGENT = SYSTEM_AGENTS.monitor;
 
@@ -32,11 +34,22 @@ export async function loopCycle(state: HeartbeatStateType, config?: LangGraphRun
   return { cycle: state.cycle + 1, cycleStartedAt: c.clock.now(), newlyStale: [], recovered: [] };
 }
 
-/** Finds agents whose heartbeat is older than STALE_THRESHOLD, and agents back from stale. */
+/** DETECTION and the clock-jump guard for this sweep; null = the wall clock just jumped, judge nothing. */
+function sweepOptions(c: AgentContext): SweepOptions | null {
+  const clock = checkClock(c);
+  if (clock.hold) {
+    c.logger.warn(`the monitor's clock jumped by ${(clock.jumpedByMs / 1000).toFixed(1)}s; no agent is marked stale this check`, { module: "heartbeat", jumpedByMs: clock.jumpedByMs });
+    return null;
+  }
+  return { detection: c.config.detection, discountMs: clock.discountMs, nowMs: clock.wallMs };
+}
+
+/** Finds agents past their stale bound (DETECTION: STALE_THRESHOLD, or each agent's own), and agents back from stale. */
 export async function checkAgents(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
   const c = await ctx(config);
   const now = c.clock.now();
-  const { count, sample } = await c.store.findStaleAgents(c.config.staleThresholdMs, STALE_SAMPLE);
+  const opts = sweepOptions(c);
+  const { count, sample } = opts ? await c.store.findStaleAgents(c.config.staleThresholdMs, STALE_SAMPLE, opts) : { count: 0, sample: [] };
   const since = state.lastCheckAt || now;
   const back = await c.store.getTransitions({ since, from: "stale", to: "active", limit: 1000 });
   return { staleCount: count, staleSample: sample, recovered: [...new Set(back.map((t) => t.agent))], lastCheckAt: now };
@@ -56,8 +69,9 @@ export async function updateStates(_state: HeartbeatStateType, config?: LangGrap
   const leadership = monitorLeadership(c);
   await leadership.ready();
   const fence = leadership.fence();
-  if (!fence) return { newlyStale: [] };
-  return { newlyStale: await c.store.markStaleAgents(c.config.staleThresholdMs, fence) };
+  const opts = sweepOptions(c);
+  if (!fence || !opts) return { newlyStale: [] };
+  return { newlyStale: await c.store.markStaleAgents(c.config.staleThresholdMs, { ...opts, fence }) };
 }
 
 /** One warning per newly stale agent; one info line per agent back from stale. */
@@ -65,8 +79,9 @@ export async function logChanges(state: HeartbeatStateType, config?: LangGraphRu
   const c = await ctx(config);
   const thresholdS = c.config.staleThresholdMs / 1000;
   for (const a of state.newlyStale) {
-    c.logger.warn(`agent ${a.name} is stale: no heartbeat for ${(a.ageMs / 1000).toFixed(1)}s (threshold ${thresholdS}s); marked inactive`,
-      { module: "heartbeat", staleAgent: a.name, ageMs: a.ageMs, thresholdMs: c.config.staleThresholdMs, cycle: state.cycle });
+    const rule = a.rule === "phi" || a.rule === "floor" ? `rule ${a.rule}, ` : "";
+    c.logger.warn(`agent ${a.name} is stale: no heartbeat for ${(a.ageMs / 1000).toFixed(1)}s (${rule}threshold ${thresholdS}s); marked inactive`,
+      { module: "heartbeat", staleAgent: a.name, ageMs: a.ageMs, thresholdMs: c.config.staleThresholdMs, rule: a.rule ?? "fixed", cycle: state.cycle });
   }
   for (const name of state.recovered) {
     c.logger.info(`agent ${name} is back: heartbeat resumed after being stale`, { module: "heartbeat", recoveredAgent: name, cycle: state.cycle });
@@ -74,9 +89,10 @@ export async function logChanges(state: HeartbeatStateType, config?: LangGraphRu
   return {};
 }
 
-/** Sleeps until HEARTBEAT_INTERVAL after the cycle began; wakes at once on shutdown. */
+/** Sleeps until CHECK_INTERVAL (default HEARTBEAT_INTERVAL) after the cycle began; wakes at once on shutdown. */
 export async function waitInterval(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
-  await waitForNextCycle(await ctx(config), state.cycleStartedAt);
+  const c = await ctx(config);
+  await waitForNextCycle(c, state.cycleStartedAt, c.config.checkIntervalMs ?? c.config.heartbeatIntervalMs);
   return {};
 }
 

@@ -38,8 +38,7 @@ export async function registerSelf(c: AgentContext, state: CycleFields, reason =
  * Sleeps what is left of HEARTBEAT_INTERVAL since the cycle started (never longer than one
  * interval, also when the clock went back); returns at once on shutdown.
  */
-export async function waitForNextCycle(c: AgentContext, cycleStartedAt: number): Promise<void> {
-  const interval = c.config.heartbeatIntervalMs;
+export async function waitForNextCycle(c: AgentContext, cycleStartedAt: number, interval = c.config.heartbeatIntervalMs): Promise<void> {
   const elapsed = c.clock.now() - (cycleStartedAt || c.clock.now());
   await c.clock.sleep(Math.min(interval, Math.max(0, interval - elapsed)), c.signal);
 }

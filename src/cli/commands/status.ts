@@ -4,9 +4,11 @@
  * because nothing marks it stale: no monitor running), 0 otherwise.
  */
 import type { Command } from "commander";
-import { AGENT_STATES, isAgentState, LIVE_STATES as LIVE, MONITOR_LEASE, type AgentState } from "../../storage/index.js";
+import { AGENT_STATES, isAgentState, isLiveState, LIVE_STATES as LIVE, MONITOR_LEASE, type AgentState } from "../../storage/index.js";
 import { toAgentView, toSummaryView, type AgentView, type SummaryView } from "../../views/agent-view.js";
 import { readAvailability, type AvailabilityView } from "../../views/fleet-availability.js";
+import { toSuspicionView, type SuspicionView } from "../../views/suspicion.js";
+import { readDegrading, type DegradingView } from "../../views/degrading.js";
 import { colourEnabled, painter, STATE_COLOURS, type Paint } from "../format/colour.js";
 import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
@@ -20,7 +22,8 @@ interface StatusOptions extends DbOptions {
 
 export interface StatusReport {
   summary: SummaryView;
-  agents: AgentView[];
+  /** Each with its suspicion (phi, its stale bound and the rule behind it; docs/detection.md). */
+  agents: (AgentView & { suspicion: SuspicionView; degrading: DegradingView | null })[];
   /** Live agents whose heartbeat is older than STALE_THRESHOLD but not (yet) marked stale. */
   overdue: string[];
   staleThresholdMs: number;
@@ -46,7 +49,11 @@ export function register(program: Command): void {
       try {
         const now = Date.now();
         const records = await store.getRegisteredAgents(opts.state ? { states: opts.state } : {});
-        const agents = records.map((r) => toAgentView(r, now, { lateAfterMs: config.lateAfterMs }));
+        const agents = [];
+        for (const r of records) {
+          const degrading = isLiveState(r.state) ? await readDegrading(store.perf, r.name, config.perfRssMb, now) : null;
+          agents.push({ ...toAgentView(r, now, { lateAfterMs: config.lateAfterMs }), suspicion: toSuspicionView(r, now, config), degrading });
+        }
         const overdue = (await store.findStaleAgents(config.staleThresholdMs, 1000)).sample.map((s) => s.name);
         const availability = Object.fromEntries(await readAvailability(store, records, now));
         const members = await store.leaseMembers(MONITOR_LEASE, 3 * config.leaderLeaseMs);
@@ -74,7 +81,7 @@ export function renderStatus(r: StatusReport, paint: Paint): string {
   const table = r.agents.length
     ? renderTable(r.agents, [
         { header: "AGENT", value: (a) => a.name, max: 40 },
-        { header: "STATE", value: (a) => paint(STATE_COLOURS[a.state], a.stateLabel) + (a.late && !overdue.has(a.name) ? " " + paint("yellow", "late") : "") },
+        { header: "STATE", value: (a) => paint(STATE_COLOURS[a.state], a.stateLabel) + (a.late && !overdue.has(a.name) ? " " + paint("yellow", "late") : "") + (a.degrading ? " " + paint("yellow", "degrading") : "") },
         { header: "UPTIME", value: (a) => (LIVE.includes(a.state) ? a.uptimeText : "-"), align: "right" },
         { header: "LAST HEARTBEAT", value: (a) => (overdue.has(a.name) ? paint("yellow", `${formatAge(a.lastHeartbeatAgeMs)} (overdue)`) : formatAge(a.lastHeartbeatAgeMs)) },
         { header: "PID@HOST", value: (a) => (a.pid === null && a.host === null ? "-" : `${a.pid ?? "?"}@${a.host ?? "?"}`), max: 30 },

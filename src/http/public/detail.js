@@ -43,6 +43,8 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
           fact("Uptime", a.uptimeText),
           fact("Last heartbeat", `${ago(a.lastHeartbeatAgeMs)} (${a.lastHeartbeat})`),
           fact("Heartbeats", String(a.heartbeats)),
+          fact("Suspicion (phi)", suspicionText(detail.suspicion)),
+          fact("Trend", detail.degrading ? detail.degrading.text : "steady"),
           fact("Heartbeat latency", a.heartbeatLatencyMs === null ? "–" : `${a.heartbeatLatencyMs.toFixed(2)} ms`),
           fact("RSS / CPU", `${bytes(a.rssBytes)} / ${a.cpuPercent === null ? "–" : a.cpuPercent.toFixed(1) + " %"}`),
           fact("Restarts", `${a.restarts}${a.restartRequested ? " (restart requested)" : ""}`),
@@ -80,4 +82,11 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
 
 function fact(label, value) {
   return [h("dt", {}, label), h("dd", {}, value)];
+}
+
+/** "phi 0.4 of 8; stale after 4.0 s (phi, period 1.0 s)": text only (rendered with textContent). */
+function suspicionText(s) {
+  if (!s) return "–";
+  const period = s.meanIntervalMs === null ? "" : `, period ${(s.meanIntervalMs / 1000).toFixed(1)} s`;
+  return `phi ${s.phi.toFixed(1)} of ${s.phiThreshold}; stale after ${(s.staleAfterMs / 1000).toFixed(1)} s (${s.rule}${period})`;
 }

@@ -7,6 +7,8 @@ import { basename } from "node:path";
 import { AgentNotFoundError } from "../../errors/index.js";
 import { MONITOR_LEASE, stateVocabulary } from "../../storage/index.js";
 import { toAgentView, toSummaryView } from "../../views/agent-view.js";
+import { toSuspicionView } from "../../views/suspicion.js";
+import { readDegrading } from "../../views/degrading.js";
 import { queryAgents } from "../agent-query.js";
 import type { RoutePlugin } from "../context.js";
 import { parseOr400 } from "../errors.js";
@@ -47,6 +49,9 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
     const transitions = (await ctx.store.getTransitions({ agent: name, since: now - 86_400_000, limit: 5000 })).slice(-100);
     return {
       agent: toAgentView(record, now, { lateAfterMs: ctx.config.lateAfterMs }),
+      suspicion: toSuspicionView(record, now, ctx.config),
+      /** RSS rising steadily towards PERF_RSS_MB (null when not): shown like `late` */
+      degrading: await readDegrading(ctx.store.perf, name, ctx.config.perfRssMb, now),
       staleThresholdMs: ctx.config.staleThresholdMs,
       transitions: transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
       errors: (await ctx.store.getErrors({ agent: name, limit: 20 })).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),

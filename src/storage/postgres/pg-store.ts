@@ -12,7 +12,7 @@ import { withRetry } from "../../locking/index.js";
 import { assertAgentName } from "../agent-name.js";
 import {
   AGENT_STATES, isAgentState, type AgentError, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState,
-  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type HeartbeatUpdate, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore,
+  type CleanupOptions, type CleanupResult, type HeartbeatInfo, type HeartbeatUpdate, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore, type SweepOptions,
   type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
 } from "../types.js";
 import { agentListSql, agentWhere } from "./agent-list.js";
@@ -28,6 +28,8 @@ import type { LeaseCandidate, LeaseFence, LeaseMember } from "../lease-types.js"
 import { RetainingPostgresSaver } from "./saver.js";
 import { heartbeatValues, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { statements, type Statements } from "./statements.js";
+import type { DetectionParams } from "../detection-sql.js";
+import type { StaleRule } from "../../intelligence/index.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { PgTraceStore } from "./traces.js";
 
@@ -53,6 +55,8 @@ export interface PgStoreOptions {
   /** Tests only: time from this clock instead of the server's (see PgCore). */
   testClock?: Clock;
   applicationName?: string;
+  /** How heartbeats compute each agent's stale bound (PHI_THRESHOLD, STALE_THRESHOLD). */
+  detection?: DetectionParams;
 }
 
 function assertCursor(afterId: unknown): asserts afterId is number {
@@ -72,7 +76,7 @@ export class PgStore implements StateStore {
   private readonly leases: PgLeases;
 
   private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
-    this.sql = statements(core.s);
+    this.sql = statements(core.s, opts.detection);
     this.fleet = new PgFleetStore(core);
     this.perf = new PgPerfStore(core);
     this.traces = new PgTraceStore(core);
@@ -198,7 +202,20 @@ export class PgStore implements StateStore {
     return row && toAgentRecord(row);
   }
 
-  async findStaleAgents(thresholdMs: number, limit = 100): Promise<{ count: number; sample: StaleAgent[] }> {
+  /** Ages come from the server's clock: a jump of the monitor's own clock changes none of them (a test clock does). */
+  private discountOf(opts: SweepOptions): number {
+    return this.core.nowParam() === null ? 0 : (opts.discountMs ?? 0);
+  }
+
+  async findStaleAgents(thresholdMs: number, limit = 100, opts: SweepOptions = {}): Promise<{ count: number; sample: StaleAgent[] }> {
+    if (opts.detection === "adaptive") {
+      const d = this.discountOf(opts);
+      const r = await this.core.query<{ name: string; last_heartbeat: number; age: number; rule: StaleRule }>({
+        text: this.sql.findStaleAdaptive, values: [Math.max(0, Math.floor(limit)), this.core.nowParam(), d, thresholdMs] });
+      const count = r.rows.length < limit ? r.rows.length
+        : Number((await this.core.query<{ n: number }>({ text: this.sql.countStaleAdaptive, values: [thresholdMs, this.core.nowParam(), d] })).rows[0]!.n);
+      return { count, sample: r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age, rule: x.rule })) };
+    }
     const r = await this.core.query<{ name: string; last_heartbeat: number; age: number }>({
       text: this.sql.findStale, values: [Math.max(0, Math.floor(limit)), this.core.nowParam(), thresholdMs] });
     const count = r.rows.length < limit ? r.rows.length
@@ -207,8 +224,11 @@ export class PgStore implements StateStore {
   }
 
   /** After an outage seen by this process, agents get one threshold to heartbeat again before any is marked (PgCore.recentlyBack). */
-  async markStaleAgents(thresholdMs: number, fence?: LeaseFence): Promise<StaleAgent[]> {
-    const sweep = (db: pg.Pool | pg.PoolClient) => db.query<{ name: string; last_heartbeat: number; age: number }>(this.sql.markStale, [thresholdMs, this.core.nowParam()]);
+  async markStaleAgents(thresholdMs: number, opts: SweepOptions & { fence?: LeaseFence } = {}): Promise<StaleAgent[]> {
+    const text = opts.detection === "adaptive" ? this.sql.markStaleAdaptive : this.sql.markStale;
+    const sweep = (db: pg.Pool | pg.PoolClient) =>
+      db.query<{ name: string; last_heartbeat: number; age: number; rule?: StaleRule }>(text, [thresholdMs, this.core.nowParam(), this.discountOf(opts)]);
+    const fence = opts.fence;
     // checked on every attempt: an attempt retried after the server was lost only probes it
     const rows = await this.core.retry(async () => {
       if (this.core.recentlyBack(thresholdMs)) {
@@ -218,7 +238,7 @@ export class PgStore implements StateStore {
       if (fence) return (await underFence(this.core, fence, fence.ttlMs, async (c) => (await sweep(c)).rows)) ?? [];
       return (await sweep(this.core.pool)).rows;
     });
-    return rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age }));
+    return rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age, ...(x.rule ? { rule: x.rule } : {}) }));
   }
 
   tryLease(lease: string, who: LeaseCandidate, ttlMs: number): Promise<{ epoch: number } | null> {

@@ -4,27 +4,33 @@
  * state column, so they neither fire the transition triggers nor take their lock.
  */
 import { LIVE_STATES, REVIVABLE_STATES } from "../states.js";
+import { historySetSql, PG_DIALECT, ruleSql, type DetectionParams } from "../detection-sql.js";
 
 /** `('a','b')` from the state vocabulary (src/storage/states.ts), never written by hand. */
 const sqlList = (values: readonly string[]): string => `(${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(",")})`;
 export const LIVE = sqlList(LIVE_STATES);
 export const DOWN = sqlList(REVIVABLE_STATES);
 
-export function statements(s: string) {
+export function statements(s: string, detection: DetectionParams = {}) {
   const now = `coalesce($2::bigint, ${s}.now_ms())`;
+  const rule = ruleSql("$1::float8", detection);
   const hbSet = `last_heartbeat = ${now}, heartbeats = heartbeats + 1,
     pid = coalesce($3::integer, pid), host = coalesce($4::text, host), version = coalesce($5::text, version),
     rss_bytes = coalesce($6::bigint, rss_bytes), cpu_percent = coalesce($7::float8, cpu_percent),
     loop_lag_ms = coalesce($8::float8, loop_lag_ms), hb_latency_ms = coalesce($9::float8, hb_latency_ms),
     activity = coalesce($10::json, activity)`;
   return {
-    heartbeat: `UPDATE ${s}.agents SET ${hbSet} WHERE name = $1 AND state NOT IN ${DOWN}`,
+    heartbeat: `UPDATE ${s}.agents SET ${hbSet},
+        ${historySetSql(PG_DIALECT, now, detection)}
+      WHERE name = $1 AND state NOT IN ${DOWN}`,
     // a batch of live agents' heartbeats in one statement; `n` counts a name sent more than once
+    // (its rhythm learns one gap: the right-hand sides all read the row as it was)
     heartbeatBatch: `UPDATE ${s}.agents a SET last_heartbeat = ${now}, heartbeats = a.heartbeats + u.n,
         pid = coalesce(u.pid, a.pid), host = coalesce(u.host, a.host), version = coalesce(u.version, a.version),
         rss_bytes = coalesce(u.rss, a.rss_bytes), cpu_percent = coalesce(u.cpu, a.cpu_percent),
         loop_lag_ms = coalesce(u.lag, a.loop_lag_ms), hb_latency_ms = coalesce(u.latency, a.hb_latency_ms),
-        activity = coalesce(u.activity, a.activity)
+        activity = coalesce(u.activity, a.activity),
+        ${historySetSql(PG_DIALECT, now, detection)}
       FROM unnest($1::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::float8[], $8::float8[], $9::float8[], $10::json[], $11::integer[])
         AS u(name, pid, host, version, rss, cpu, lag, latency, activity, n)
       WHERE a.name = u.name AND a.state NOT IN ${DOWN}
@@ -63,8 +69,23 @@ export function statements(s: string) {
     markStale: `WITH t AS (SELECT ${now} AS now)
       UPDATE ${s}.agents a SET state = 'stale', state_changed_at = t.now,
         state_reason = format('no heartbeat for %ss (threshold %ss)', round((t.now - a.last_heartbeat) / 1000.0, 1), trim_scale(round($1::numeric / 1000, 3)))
-      FROM t WHERE a.state IN ${LIVE} AND a.last_heartbeat < t.now - $1::float8
+      FROM t WHERE a.state IN ${LIVE} AND a.last_heartbeat < t.now - $1::float8 - $3::float8
       RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age`,
+    findStaleAdaptive: `WITH t AS (SELECT ${now} AS now, ${now} - $3::float8 AS as_of)
+      SELECT name, last_heartbeat, t.now - last_heartbeat AS age, ${ruleSql("$4::float8", detection)} AS rule FROM ${s}.agents, t
+      WHERE state IN ${LIVE} AND (last_heartbeat + stale_after_ms < t.as_of OR last_heartbeat < t.as_of - $4::float8)
+      ORDER BY last_heartbeat, name COLLATE "C" LIMIT $1`,
+    countStaleAdaptive: `WITH t AS (SELECT ${now} AS now, ${now} - $3::float8 AS as_of)
+      SELECT count(*) AS n FROM ${s}.agents, t
+      WHERE state IN ${LIVE} AND (last_heartbeat + stale_after_ms < t.as_of OR last_heartbeat < t.as_of - $1::float8)`,
+    // adaptive: each agent's own bound or the threshold, whichever is first ($3: clock-jump discount)
+    markStaleAdaptive: `WITH t AS (SELECT ${now} AS now, ${now} - $3::float8 AS as_of)
+      UPDATE ${s}.agents a SET state = 'stale', state_changed_at = t.now,
+        state_reason = CASE WHEN ${rule} IN ('fixed', 'cap') THEN format('no heartbeat for %ss (threshold %ss)', round(((t.as_of - a.last_heartbeat) / 1000.0)::numeric, 1), trim_scale(round($1::numeric / 1000, 3)))
+          ELSE format('no heartbeat for %ss (rule %s: stale after %ss)', round(((t.as_of - a.last_heartbeat) / 1000.0)::numeric, 1), ${rule},
+            trim_scale(round(least(stale_after_ms, $1::float8)::numeric / 1000, 3))) END
+      FROM t WHERE a.state IN ${LIVE} AND (a.last_heartbeat + a.stale_after_ms < t.as_of OR a.last_heartbeat < t.as_of - $1::float8)
+      RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age, ${rule} AS rule`,
     summary: `SELECT state, count(*) AS n FROM ${s}.agents GROUP BY state`,
     requestRestart: `UPDATE ${s}.agents SET restart_requested_at = ${now} WHERE name = $1`,
     noteRestart: `UPDATE ${s}.agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = $1`,

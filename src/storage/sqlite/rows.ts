@@ -10,7 +10,8 @@ export function toAgentRecord(r: AgentRow): AgentRecord {
 
 /** The agents columns in the order recordFromRaw reads them. */
 export const AGENT_COLUMNS = `name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, pid, host, version,
-  rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, error_count, last_error, last_error_at, restarts, heartbeats, restart_requested_at, meta, activity`;
+  rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, error_count, last_error, last_error_at, restarts, heartbeats, restart_requested_at, meta, activity,
+  hb_count, hb_mean_ms, hb_var_ms2, stale_after_ms`;
 
 /** A row fetched in raw (array) mode, in AGENT_COLUMNS order. */
 export function recordFromRaw(r: unknown[]): AgentRecord {
@@ -22,6 +23,7 @@ export function recordFromRaw(r: unknown[]): AgentRecord {
     lastError: r[15] as string | null, lastErrorAt: r[16] as number | null, restarts: r[17] as number, heartbeats: r[18] as number,
     restartRequestedAt: r[19] as number | null, meta: r[20] ? (JSON.parse(r[20] as string) as Record<string, unknown>) : null,
     activity: r[21] ? (JSON.parse(r[21] as string) as AgentActivity) : null,
+    history: { count: r[22] as number, meanMs: r[23] as number, varianceMs2: r[24] as number, staleAfterMs: r[25] as number | null },
   };
 }
 

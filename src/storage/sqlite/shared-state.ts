@@ -22,6 +22,7 @@ import {
   AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo, type HeartbeatUpdate,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
   type StorageInfo, type TransitionCounts, type CleanupResult, type PingInput, type PingRecord,
+  type SweepOptions,
 } from "../types.js";
 import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
@@ -36,6 +37,8 @@ import { assertAgentName } from "../agent-name.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
+import type { DetectionParams } from "../detection-sql.js";
+import type { StaleRule } from "../../intelligence/index.js";
 
 export interface SharedStateOptions {
   path: string;
@@ -50,6 +53,8 @@ export interface SharedStateOptions {
   checkpointRetention?: number;
   /** Hand in a lock (tests); by default a FileStateLock on `<path>.lock`. */
   lock?: StateLock;
+  /** How heartbeats compute each agent's stale bound (PHI_THRESHOLD, STALE_THRESHOLD). */
+  detection?: DetectionParams;
 }
 
 
@@ -77,7 +82,7 @@ export class SharedState implements StateStore {
   private readonly leases: SoleLeader;
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions & { fileId?: string }) {
-    this.stmts = prepareStatements(db);
+    this.stmts = prepareStatements(db, opts.detection);
     this.leases = new SoleLeader(clock);
     this.agentList = new AgentList(db);
     this.pings = new SqlitePings(db);
@@ -228,8 +233,14 @@ export class SharedState implements StateStore {
     return this.pings.get(name, limit);
   }
 
-  async findStaleAgents(thresholdMs: number, limit = 100): Promise<{ count: number; sample: StaleAgent[] }> {
-    const now = this.clock.now();
+  async findStaleAgents(thresholdMs: number, limit = 100, opts: SweepOptions = {}): Promise<{ count: number; sample: StaleAgent[] }> {
+    const now = opts.nowMs ?? this.clock.now();
+    if (opts.detection === "adaptive") {
+      const p = { asOf: now - (opts.discountMs ?? 0), threshold: thresholdMs };
+      const found = this.stmts.findStaleAdaptive.all({ ...p, limit }) as { name: string; last_heartbeat: number; rule: StaleRule }[];
+      const n = found.length < limit ? found.length : (this.stmts.countStaleAdaptive.get(p) as { n: number }).n;
+      return { count: n, sample: found.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat, rule: r.rule })) };
+    }
     const cutoff = now - thresholdMs;
     const rows = this.stmts.findStale.all({ cutoff, limit }) as { name: string; last_heartbeat: number }[];
     const count = rows.length < limit ? rows.length : (this.stmts.countStale.get({ cutoff }) as { n: number }).n;
@@ -248,13 +259,18 @@ export class SharedState implements StateStore {
     return this.leases.leaseMembers(lease, withinMs);
   }
 
-  /** No fence parameter: the instance lock allows one monitor per file. */
-  async markStaleAgents(thresholdMs: number): Promise<StaleAgent[]> {
+  /** The fence in `opts` is not checked: the instance lock allows one monitor per file. */
+  async markStaleAgents(thresholdMs: number, opts: SweepOptions = {}): Promise<StaleAgent[]> {
     // transition: trigger (migration 006), one per agent marked
     return this.write(() => {
-      const now = this.clock.now();
-      const rows = this.stmts.markStale.all({ now, cutoff: now - thresholdMs, threshold: thresholdMs }) as { name: string; last_heartbeat: number }[];
-      return rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat }));
+      const now = opts.nowMs ?? this.clock.now();
+      if (opts.detection !== "adaptive") {
+        const rows = this.stmts.markStale.all({ now, cutoff: now - thresholdMs - (opts.discountMs ?? 0), threshold: thresholdMs }) as { name: string; last_heartbeat: number }[];
+        return rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat }));
+      }
+      const asOf = now - (opts.discountMs ?? 0);
+      const rows = this.stmts.markStaleAdaptive.all({ now, asOf, threshold: thresholdMs }) as { name: string; last_heartbeat: number; rule: StaleRule }[];
+      return rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat, rule: r.rule }));
     });
   }
 

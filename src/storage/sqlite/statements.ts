@@ -2,10 +2,11 @@
 import type Database from "better-sqlite3";
 import type { Db } from "./open.js";
 import { LIVE_SQL, REVIVABLE_SQL } from "./state-sql.js";
+import { historySetSql, ruleSql, SQLITE_DIALECT, type DetectionParams } from "../detection-sql.js";
 
 type StatementName =
   | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
-  | "getAgent" | "findStale" | "countStale" | "markStale" | "summary"
+  | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary"
   | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
   | "transitionCounts" | "transitionsAfter" | "changeToken";
 
@@ -15,7 +16,11 @@ type StatementName =
  */
 const BY_AGE = "INDEXED BY agents_live_heartbeat";
 
-export function prepareStatements(db: Db): Record<StatementName, Database.Statement> {
+/** Adaptive: past its own bound or past the threshold; two index ranges (agents_live_deadline, agents_live_heartbeat), ORed. */
+const ADAPTIVE_DUE = "last_heartbeat + stale_after_ms < @asOf OR last_heartbeat < @asOf - @threshold";
+
+export function prepareStatements(db: Db, detection: DetectionParams = {}): Record<StatementName, Database.Statement> {
+  const rule = ruleSql("@threshold", detection);
   return {
     register: db.prepare(`
       INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat,
@@ -33,7 +38,8 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
         rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
         loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
-        activity = coalesce(@activity, activity)
+        activity = coalesce(@activity, activity),
+        ${historySetSql(SQLITE_DIALECT, "@now", detection)}
       WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}`),
     // A heartbeat from a stale/stopped/failed agent: it is alive again.
     heartbeatRevive: db.prepare(`
@@ -67,6 +73,18 @@ export function prepareStatements(db: Db): Record<StatementName, Database.Statem
         state_reason = printf('no heartbeat for %.1fs (threshold %gs)', (@now - last_heartbeat) / 1000.0, @threshold / 1000.0)
       WHERE state IN ${LIVE_SQL} AND last_heartbeat < @cutoff
       RETURNING name, last_heartbeat`),
+    findStaleAdaptive: db.prepare(`
+      SELECT name, last_heartbeat, ${rule} AS rule FROM agents
+      WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE}) ORDER BY last_heartbeat LIMIT @limit`),
+    countStaleAdaptive: db.prepare(`SELECT count(*) AS n FROM agents WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE})`),
+    // each agent's own bound or the threshold, whichever is first: two index ranges (deadline, age), ORed
+    markStaleAdaptive: db.prepare(`
+      UPDATE agents SET state = 'stale', state_changed_at = @now,
+        state_reason = CASE WHEN ${rule} IN ('fixed', 'cap') THEN printf('no heartbeat for %.1fs (threshold %gs)', (@asOf - last_heartbeat) / 1000.0, @threshold / 1000.0)
+          ELSE printf('no heartbeat for %.1fs (rule %s: stale after %gs)', (@asOf - last_heartbeat) / 1000.0, ${rule},
+            round(min(stale_after_ms, @threshold)) / 1000.0) END
+      WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE})
+      RETURNING name, last_heartbeat, ${rule} AS rule`),
     summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
     requestRestart: db.prepare(`UPDATE agents SET restart_requested_at = @now WHERE name = @name`),
     noteRestart: db.prepare(`UPDATE agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = @name`),

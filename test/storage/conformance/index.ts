@@ -9,6 +9,7 @@
  * opens a fresh, empty store each call; see harness.ts for what the clock must do.
  */
 import { describe } from "vitest";
+import { adaptiveSweepSuite } from "./adaptive-sweep.js";
 import { agentSuite } from "./agents.js";
 import { checkpointerSuite } from "./checkpointer.js";
 import { cleanupSuite } from "./cleanup.js";
@@ -31,6 +32,7 @@ export function storageConformance(name: string, factory: StoreFactory): void {
     agentSuite(open);
     heartbeatBatchSuite(open);
     sweepSuite(open);
+    adaptiveSweepSuite(open);
     cleanupSuite(open);
     listingSuite(open);
     feedSuite(open);

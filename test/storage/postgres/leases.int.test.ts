@@ -51,13 +51,13 @@ describe("PostgreSQL leader lease", () => {
       const oldFence = { lease: "monitor", holder: "old", epoch: old!.epoch, ttlMs: 1000 };
       const newFence = { lease: "monitor", holder: "new", epoch: cur!.epoch, ttlMs: 1000 };
 
-      expect(await store.markStaleAgents(1000, oldFence)).toEqual([]);
+      expect(await store.markStaleAgents(1000, { fence: oldFence })).toEqual([]);
       expect((await store.getAgent("silent"))!.state).toBe("active");
       const cp = { cursor: 0, state: null, tickAt: clock.now() };
       expect(await store.notify.commitPlan([{ channel: "c", key: "k1", event: "stale", agents: ["silent"], payload: {} }], cp, oldFence)).toBe(false);
       expect(await store.notify.pending("c")).toEqual([]);
 
-      expect((await store.markStaleAgents(1000, newFence)).map((a) => a.name)).toEqual(["silent"]);
+      expect((await store.markStaleAgents(1000, { fence: newFence })).map((a) => a.name)).toEqual(["silent"]);
       expect(await store.notify.commitPlan([{ channel: "c", key: "k1", event: "stale", agents: ["silent"], payload: {} }], cp, newFence)).toBe(true);
       expect((await store.notify.pending("c")).map((d) => d.key)).toEqual(["k1"]);
       expect(await store.getTransitions({ agent: "silent", to: "stale" })).toHaveLength(1);
@@ -65,7 +65,7 @@ describe("PostgreSQL leader lease", () => {
       // the holder's own lease ran out (no one took it): its fence no longer holds either
       clock.advance(1500);
       await store.updateAgentState("silent", "active");
-      expect(await store.markStaleAgents(1000, newFence)).toEqual([]);
+      expect(await store.markStaleAgents(1000, { fence: newFence })).toEqual([]);
     } finally {
       await store.close();
     }

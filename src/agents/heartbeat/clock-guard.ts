@@ -1,0 +1,31 @@
+/**
+ * The monitor's clock-jump guard (src/intelligence/clock-jump.ts) kept per running monitor: each
+ * check observes both clocks; a check that notices a jump marks nothing, and for one threshold
+ * after a forward jump every age is judged without it (the sweep's `discountMs`).
+ */
+import { observeClocks, recentForwardJumpsMs, startClockWatch, type ClockJumpState } from "../../intelligence/index.js";
+import type { AgentContext } from "../context.js";
+
+const watches = new WeakMap<AgentContext, ClockJumpState>();
+
+export interface ClockVerdict {
+  /** Skip stale decisions this check. */
+  hold: boolean;
+  /** Taken off every age in the sweep. */
+  discountMs: number;
+  /** The jump noticed at this check (0 when none). */
+  jumpedByMs: number;
+  /** The wall reading judged: the sweep measures ages at it. */
+  wallMs: number;
+}
+
+export function checkClock(c: AgentContext): ClockVerdict {
+  const wall = c.clock.now();
+  const mono = c.clock.monotonic?.() ?? wall;
+  const prev = watches.get(c) ?? startClockWatch(wall, mono);
+  const tick = observeClocks(prev, wall, mono);
+  watches.set(c, tick.state);
+  // a jump stops mattering once every stamp it aged would be stale by its true age too
+  const discountMs = recentForwardJumpsMs(tick.state, mono, c.config.staleThresholdMs);
+  return { hold: tick.hold, discountMs, jumpedByMs: tick.jumpedByMs, wallMs: wall };
+}
