@@ -11,7 +11,7 @@
  */
 import type { Command } from "commander";
 import { AgentNotFoundError } from "../../errors/index.js";
-import type { AgentRecord } from "../../storage/index.js";
+import { storageWhere, type AgentRecord } from "../../storage/index.js";
 import { assertRestartable, isNoSupervisorError, isSupervisorGoneError, readSupervisors, supervisedAgents } from "../../supervision/index.js";
 import { printJson } from "../format/json.js";
 import { action, cliConfig, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
@@ -55,7 +55,7 @@ export function register(program: Command): void {
           if (!isNoSupervisorError(e)) throw e;
           if (opts.json) printJson({ supervisorRunning: false, removed: [], restartRequested: [] });
           else {
-            process.stdout.write(`No supervisor is running on ${config.databasePath}: nothing restarted${opts.clean ? " or removed" : ""} ` +
+            process.stdout.write(`No supervisor is running on ${storageWhere(config)}: nothing restarted${opts.clean ? " or removed" : ""} ` +
               `(a restart request would never be served). Start the fleet with: bg-agents start\n`);
           }
           return EXIT.PROBLEMS;
