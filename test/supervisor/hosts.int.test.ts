@@ -147,5 +147,30 @@ describe("a supervisor per host on one PostgreSQL database", () => {
     // A's agents are still served
     const ok = await runCli(["restart", a.worker, "--json"], { cwd: dir, env: { DATABASE_URL: url } });
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+
+    // doctor, inspect and cleanup-stale on PostgreSQL see both hosts' supervisors
+    const cli = (args: string[]) => runCli(args, { cwd: dir, env: { DATABASE_URL: url, STALE_THRESHOLD: "1.5", HEARTBEAT_INTERVAL: "0.2" } });
+    const doc = parseJson(await cli(["doctor", "--json"]));
+    expect(doc.supervisors).toEqual(expect.arrayContaining([
+      expect.objectContaining({ host: a.name, running: true }), expect.objectContaining({ host: b.name, running: false }),
+    ]));
+    expect(doc.findings.find((f: { id: string }) => f.id === "supervisors")).toMatchObject({
+      status: "warn", items: expect.arrayContaining([expect.stringMatching(new RegExp(`^${b.name}: gone \\(pid \\d+, 4 agents, last seen`))]),
+    });
+    expect(doc.findings.find((f: { id: string }) => f.id === "db.schema")).toMatchObject({ status: "ok" });
+    const ins = parseJson(await cli(["inspect", "--json"]));
+    expect(ins.schemaVersion).toBe(ins.expectedSchemaVersion);
+    expect(ins.leases.map((l: { name: string }) => l.name)).toEqual(expect.arrayContaining(["monitor", `supervisor@${a.name}`, `supervisor@${b.name}`]));
+    expect(ins.agents.find((r: { name: string }) => r.name === b.worker)).toMatchObject({ host: b.name, last_heartbeat: expect.any(Number) });
+    // B's agents died with their supervisor: once stale, clean-up removes them and keeps every agent of host A
+    const ofB = [...namesOf(b), `SystemInitializer@${b.name}`];
+    await waitFor(async () => {
+      const m = await agents();
+      return ofB.every((n) => m.get(n)?.state === "stale");
+    }, { timeoutMs: 30_000, intervalMs: 100, message: story });
+    const cleaned = await cli(["cleanup-stale", "--json"]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(parseJson(cleaned).agents.map((x: { name: string }) => x.name).sort()).toEqual([...ofB].sort());
+    expect([...(await agents()).keys()].sort()).toEqual([...namesOf(a), `SystemInitializer@${a.name}`].sort());
   }, 360_000);
 });
