@@ -152,7 +152,7 @@ const postgresUrl = z.string().trim()
 
 export const VARIABLES: VariableSpec[] = [
   { env: "AGENT_NAME", key: "agentName", default: "HeartbeatHealthAgent", allowed: "1-128 chars: letters, digits, . _ - : @ / space",
-    description: "Name this process registers under (`bg-agents monitor`, your own processes). Under `bg-agents start` each agent's name is fixed; the monitor is always `HeartbeatHealthAgent`, and `/healthz` watches it", schema: z.string().trim().min(1).max(128).regex(/^[\p{L}\p{N}._\-:@/ ]+$/u, "expected letters, digits, . _ - : @ / or space") },
+    description: "Name this process registers under (`bg-agents monitor`, your own processes). Under `bg-agents start` each agent's name is fixed; the monitor is always `HeartbeatHealthAgent` (on PostgreSQL `HeartbeatHealthAgent@HOST_NAME`), and `/healthz` watches it", schema: z.string().trim().min(1).max(128).regex(/^[\p{L}\p{N}._\-:@/ ]+$/u, "expected letters, digits, . _ - : @ / or space") },
   { env: "HEARTBEAT_INTERVAL", key: "heartbeatIntervalMs", default: "30", allowed: "seconds > 0, decimals allowed",
     description: "Seconds between monitor cycles and between agent heartbeats", schema: seconds, toConfig: ms as never },
   { env: "STALE_THRESHOLD", key: "staleThresholdMs", default: "120", allowed: "seconds > HEARTBEAT_INTERVAL",

@@ -63,10 +63,10 @@ export class SupervisorGoneError extends BgAgentsError {
     const about = (g: (typeof gone)[number]) => `${g.name} runs under the supervisor of host ${g.host} (pid ${g.pid ?? "?"}), which is gone (${ago(g)})`;
     const advice = `so a restart request would never be served; nothing was requested. Start the supervisor on ${hosts.join(", ")} ` +
       `(bg-agents start there restarts its agents), or remove the record of an agent that is gone for good: bg-agents cleanup-stale.`;
-    super("SUPERVISOR_GONE", `${gone.map(about).join("; ")}: ${advice}`);
+    super("SUPERVISOR_GONE", `${gone.map(about).join("; ")}, ${advice}`);
     this.name = "SupervisorGoneError";
     this.names = gone.map((g) => g.name);
-    this.short = gone[0] ? `${about(gone[0])}: ${advice}` : this.message;
+    this.short = gone[0] ? `${about(gone[0])}, ${advice}` : this.message;
   }
 }
 
