@@ -1,6 +1,6 @@
 /** What a heartbeat says about the process sending it: pid, host, version, RSS, CPU, event-loop lag. */
-import { hostname } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { defaultHostName } from "../config/index.js";
 import type { HeartbeatInfo } from "../storage/index.js";
 
 let lastCpu: NodeJS.CpuUsage | undefined;
@@ -41,7 +41,7 @@ function eventLoopLagMs(): number {
 export function processHeartbeatInfo(version: string, writeLatencyMs?: number): HeartbeatInfo {
   return {
     pid: process.pid,
-    host: hostname(),
+    host: defaultHostName(),
     version,
     rssBytes: process.memoryUsage.rss(),
     cpuPercent: cpuPercentSinceLastCall(),

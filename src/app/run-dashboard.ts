@@ -1,14 +1,15 @@
 /**
  * `bg-agents dashboard`: only the dashboard/API server on the shared state database, until
  * SIGINT/SIGTERM (`runSupervisor` runs it beside the agents). /healthz watches the monitor the
- * database's supervisor names in its record, else AGENT_NAME's (a monitor run alone).
+ * database's supervisor names in its record (on PostgreSQL: this host's supervisor), else
+ * AGENT_NAME's (a monitor run alone).
  */
 import type { Config } from "../config/index.js";
 import { startServer, type RunningServer } from "../http/index.js";
 import { closeLogger, createLogger } from "../logging/index.js";
 import { EXIT } from "../process/index.js";
 import { openStore } from "../storage/index.js";
-import { monitorNameFor, readSupervisorRecord } from "../supervision/index.js";
+import { monitorNameFor, readSupervisorRecord, supervisorKey } from "../supervision/index.js";
 import { untilStopSignal } from "./signals.js";
 
 export interface RunDashboardOptions {
@@ -24,7 +25,7 @@ export async function runDashboard(o: RunDashboardOptions): Promise<number> {
   try {
     const store = await openStore(config);
     try {
-      const monitorName = monitorNameFor(await readSupervisorRecord(store.fleet), config.agentName);
+      const monitorName = monitorNameFor(await readSupervisorRecord(store.fleet, supervisorKey(config)), config.agentName);
       const server = await startServer({ store, config, logger, monitorName });
       o.onListening?.(server);
       await untilStopSignal();

@@ -1,6 +1,7 @@
 /**
- * Runs the supervisor in this process until SIGINT/SIGTERM: one supervisor per database
- * (InstanceLock), then SystemInitializer, agents, healing, and the dashboard beside them.
+ * Runs the supervisor in this process until SIGINT/SIGTERM: one supervisor per database (SQLite:
+ * InstanceLock, a file lock) or per host and database (PostgreSQL: HostLock, a lease), then
+ * SystemInitializer, agents, healing, and the dashboard beside them.
  * Returns 0 after a clean stop, 1 when the fleet failed (an unexpected error once the agents run:
  * they are stopped first, state `stopped`, processes gone), 2 for a typed error once running;
  * bad config, an unsafe dashboard bind or another supervisor are thrown before any agent starts.
@@ -10,9 +11,9 @@ import { isBgAgentsError, isConfigError } from "../errors/index.js";
 import { assertPingKeyBind, assertSafeBind, startServer, type RunningServer } from "../http/index.js";
 import { closeLogger, createLogger, type Logger } from "../logging/index.js";
 import { EXIT } from "../process/index.js";
-import { openStore, type StateStore } from "../storage/index.js";
-import { InstanceLock } from "../supervision/index.js";
-import { MONITOR_NAME } from "../supervisor/agent-specs.js";
+import { openStore, storageWhere, type StateStore } from "../storage/index.js";
+import { HostLock, InstanceLock, sharedByHosts } from "../supervision/index.js";
+import { hostSystemNames } from "../supervisor/agent-specs.js";
 import { demoAgents, systemAgents, Supervisor, type AgentSpec } from "../supervisor/index.js";
 import { describeTracing, tracingSettings } from "../tracing/index.js";
 import { channelsFromConfig } from "../notify/index.js";
@@ -38,7 +39,10 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
     assertSafeBind(config.dashboardHost, config.apiToken);
     assertPingKeyBind(config.dashboardHost, config.pingKey);
   }
-  const lock = InstanceLock.acquire(config.databasePath);
+  // SQLite: the file lock before the database is touched; PostgreSQL: the host's lease, in the database
+  const fileLock = sharedByHosts(config) ? undefined : InstanceLock.acquire(config.databasePath);
+  let hostLock: HostLock | undefined;
+  const monitorName = hostSystemNames(config).monitor;
   const logger = createLogger({ agentName: "supervisor", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   const log = logger.child({ module: "app" });
   let store: StateStore | undefined;
@@ -47,17 +51,26 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
   let supervisor: Supervisor | undefined;
   try {
     store = await openStore(config);
-    const agents = [...systemAgents(), ...(opts.demo ? demoAgents() : []), ...(opts.extra ?? [])];
+    if (sharedByHosts(config)) {
+      hostLock = await HostLock.acquire({
+        store, host: config.hostName, ttlMs: config.leaderLeaseMs, where: storageWhere(config), logger: log,
+        onLost: (why) => {
+          log.error(`${why}: stopping this host's agents`);
+          stopping ??= supervisor?.stop(why);
+        },
+      });
+    }
+    const agents = [...systemAgents(config), ...(opts.demo ? demoAgents(config) : []), ...(opts.extra ?? [])];
     const sup = (supervisor = new Supervisor({ config, store, logger, agents }));
     onStopSignals((signal) => {
       stopping ??= sup.stop(`${signal} received`);
     });
     log.info(describeTracing(tracingSettings()));
-    log.info(channels.length ? `notifications to ${channels.map((c) => c.id).join(", ")} (sent by ${MONITOR_NAME})` : "notifications off (NOTIFY_URLS is not set)");
+    log.info(channels.length ? `notifications to ${channels.map((c) => c.id).join(", ")} (sent by ${monitorName})` : "notifications off (NOTIFY_URLS is not set)");
     log.info(`supervising ${agents.map((a) => a.name).join(", ")} on ${(await store.storageInfo()).location} ` +
       `(heartbeat ${config.heartbeatIntervalMs / 1000}s, stale after ${config.staleThresholdMs / 1000}s)`);
     await sup.start();
-    if (withDashboard) server = await startDashboard(store, config, logger);
+    if (withDashboard) server = await startDashboard(store, config, logger, monitorName);
     await sup.wait();
     await stopping;
     if (sup.fatalError) throw sup.fatalError;
@@ -76,18 +89,19 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
     return isBgAgentsError(e) ? EXIT.USAGE : EXIT.PROBLEMS;
   } finally {
     await server?.close();
+    await hostLock?.release();
     await store?.close();
-    lock.release();
+    fileLock?.release();
     await closeLogger(logger);
   }
 }
 
 /** The dashboard is a window on the fleet, not part of it: a taken port is logged, the fleet runs on. */
-async function startDashboard(store: StateStore, config: Config, logger: Logger): Promise<RunningServer | undefined> {
+async function startDashboard(store: StateStore, config: Config, logger: Logger, monitorName: string): Promise<RunningServer | undefined> {
   const log = logger.child({ module: "app" });
   try {
-    // /healthz watches the supervised monitor, whose name is fixed whatever AGENT_NAME says
-    const server = await startServer({ store, config, logger, monitorName: MONITOR_NAME });
+    // /healthz watches the supervised monitor, whose name is fixed (per host on PostgreSQL) whatever AGENT_NAME says
+    const server = await startServer({ store, config, logger, monitorName });
     log.info(`dashboard on ${server.url}`);
     return server;
   } catch (e) {

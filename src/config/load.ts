@@ -3,6 +3,7 @@
  * CLI flag > env var > default. A bad value throws a ConfigError naming the variable.
  */
 import { ConfigError } from "../errors/index.js";
+import { defaultHostName } from "./host-name.js";
 import { VARIABLES, type Config } from "./schema.js";
 
 export type ConfigOverrides = Partial<Config>;
@@ -28,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     }
     out[spec.key] = spec.toConfig ? spec.toConfig(parsed.data as never) : parsed.data;
   }
+  out.hostName ??= defaultHostName();
   // CHECK_INTERVAL follows HEARTBEAT_INTERVAL unless set (the seed's cadence)
   out.checkIntervalMs ??= out.heartbeatIntervalMs;
   // late: a missed beat or two, well before stale

@@ -50,6 +50,8 @@ export interface Config {
   databasePath: string;
   /** postgres:// or postgresql:// connection string; when set, PostgreSQL is the backend instead of SQLite. */
   databaseUrl?: string;
+  /** This host's name in the fleet (agent records, the supervisor per host, per-host system agent names). @defaultValue os.hostname() */
+  hostName: string;
   /** PostgreSQL schema of our tables (checkpoints go to `<schema>_checkpoints`). @defaultValue "bg_agents" */
   databaseSchema?: string;
   /** Longest wait for the state lock. @defaultValue 10 s */
@@ -140,6 +142,9 @@ const pushTokens = z.string().transform((s, ctx) => {
   return out;
 });
 
+/** A host name as agent records and `<agent>@<host>` names carry it. */
+export const hostNameSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, . _ -");
+
 /** A URL pg can parse; the message never echoes it (it may hold a password). */
 const postgresUrl = z.string().trim()
   .regex(/^postgres(ql)?:\/\//, "expected a URL starting with postgres:// or postgresql://")
@@ -147,7 +152,7 @@ const postgresUrl = z.string().trim()
 
 export const VARIABLES: VariableSpec[] = [
   { env: "AGENT_NAME", key: "agentName", default: "HeartbeatHealthAgent", allowed: "1-128 chars: letters, digits, . _ - : @ / space",
-    description: "Name this process registers under (`bg-agents monitor`, your own processes). Under `bg-agents start` each agent's name is fixed; the monitor is always `HeartbeatHealthAgent`, and `/healthz` watches it", schema: z.string().trim().min(1).max(128).regex(/^[\p{L}\p{N}._\-:@/ ]+$/u, "expected letters, digits, . _ - : @ / or space") },
+    description: "Name this process registers under (`bg-agents monitor`, your own processes). Under `bg-agents start` each agent's name is fixed; the monitor is always `HeartbeatHealthAgent` (on PostgreSQL `HeartbeatHealthAgent@HOST_NAME`), and `/healthz` watches it", schema: z.string().trim().min(1).max(128).regex(/^[\p{L}\p{N}._\-:@/ ]+$/u, "expected letters, digits, . _ - : @ / or space") },
   { env: "HEARTBEAT_INTERVAL", key: "heartbeatIntervalMs", default: "30", allowed: "seconds > 0, decimals allowed",
     description: "Seconds between monitor cycles and between agent heartbeats", schema: seconds, toConfig: ms as never },
   { env: "STALE_THRESHOLD", key: "staleThresholdMs", default: "120", allowed: "seconds > HEARTBEAT_INTERVAL",
@@ -158,6 +163,8 @@ export const VARIABLES: VariableSpec[] = [
     description: "The shared SQLite state database (agents, transitions, checkpoints); not used when DATABASE_URL is set", schema: z.string().trim().min(1) },
   { env: "DATABASE_URL", key: "databaseUrl", default: undefined, allowed: "postgres://user:pass@host:port/db (or postgresql://), libpq parameters such as ?sslmode=require",
     description: "Use PostgreSQL instead of SQLite (docs/postgres.md); agents on several hosts can share it", schema: postgresUrl, secret: true },
+  { env: "HOST_NAME", key: "hostName", default: undefined, allowed: "1-64 chars: letters, digits, . _ -",
+    description: "This host's name in the fleet: recorded with every agent, and on PostgreSQL the supervisor is one per host and database and its system agents are named `<name>@HOST_NAME` (docs/postgres.md). Unset: the machine's host name", schema: hostNameSchema },
   { env: "DATABASE_SCHEMA", key: "databaseSchema", default: "bg_agents", allowed: "lower-case identifier, 1-50 chars: a-z 0-9 _",
     description: "PostgreSQL: the schema of our tables (created if missing); LangGraph checkpoints go to <schema>_checkpoints", schema: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,49}$/, "expected a lower-case identifier (a-z, 0-9, _; at most 50 chars)") },
   { env: "LOCK_TIMEOUT", key: "lockTimeoutMs", default: "10", allowed: "seconds > 0",

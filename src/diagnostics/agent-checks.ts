@@ -4,7 +4,7 @@
  * agents in error. Pure functions of records, time and who supervises what (restart advice:
  * `bg-agents restart` only for the running supervisor's agents).
  */
-import { hostname } from "node:os";
+import { defaultHostName } from "../config/index.js";
 import { pidAlive } from "../process/index.js";
 import { LIVE_STATES as LIVE, type AgentRecord, type AgentState } from "../storage/index.js";
 import { formatDuration } from "../views/agent-view.js";
@@ -31,7 +31,7 @@ const LISTED = 10;
 
 export function checkAgents(records: readonly AgentRecord[], o: AgentCheckOptions): Finding[] {
   const alive = o.pidAlive ?? pidAlive;
-  const here = hostname();
+  const here = defaultHostName();
   const proc = (a: AgentRecord) => {
     if (a.pid === null) return "no pid";
     const where = `pid ${a.pid}@${a.host ?? "?"}`;

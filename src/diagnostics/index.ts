@@ -16,3 +16,5 @@ export { runDoctor, type DoctorOptions, type DoctorReport } from "./doctor.js";
 export { readRawState, type RawState, type RawStateOptions } from "./raw-state.js";
 export { rawSystemState, readSupervisorRecordFile } from "./supervisor-record.js";
 export * from "./logs/index.js";
+export { readPgRawState, type PgRawState } from "./pg-raw-state.js";
+export { runPgDoctor, type PgDoctorOptions, type PgDoctorReport } from "./pg-doctor.js";

@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { isAgentNotFoundError, isDatabaseError, isLockTimeoutError, isValidationError, ValidationError } from "../errors/index.js";
 import type { Logger } from "../logging/index.js";
-import { isAgentNotSupervisedError, isNoSupervisorError } from "../supervision/index.js";
+import { isAgentNotSupervisedError, isNoSupervisorError, isSupervisorGoneError } from "../supervision/index.js";
 import { describeIssue } from "./schemas.js";
 
 /** Parses `value` with `schema` or throws a ValidationError naming the bad field. */
@@ -30,6 +30,7 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger, bodyLi
     if (isAgentNotFoundError(e)) return reply.code(404).send({ error: e.code, message: err.message });
     if (isNoSupervisorError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.message });
     if (isAgentNotSupervisedError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.short });
+    if (isSupervisorGoneError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.short });
     if (isLockTimeoutError(e) || isDatabaseError(e)) {
       logger.warn(`${req.method} ${req.url}: ${err.message}`);
       return reply.code(503).send({ error: (err as { code: string }).code, message: err.message });

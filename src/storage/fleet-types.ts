@@ -15,6 +15,8 @@ export const SYSTEM_KEYS = {
 export interface FleetStore {
   setSystemState(key: string, value: unknown): Promise<void>;
   getSystemState<T = unknown>(key: string): Promise<T | undefined>;
+  /** Every value whose key starts with `prefix` (e.g. one supervisor record per host), by key. */
+  systemStatesByPrefix<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>>;
   /** Creates records for agents not registered yet, in state `stopped` (not swept as stale before they start). Returns the new names. */
   ensureRegistered(names: string[], reason: string): Promise<string[]>;
   /** PRAGMA quick_check and the schema version, read only. */

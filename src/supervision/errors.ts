@@ -51,8 +51,28 @@ export class AgentNotSupervisedError extends BgAgentsError {
   }
 }
 
+/** PostgreSQL: the agents' host has a supervisor record, but that supervisor is gone (its lease ran out or was given up). */
+export class SupervisorGoneError extends BgAgentsError {
+  readonly names: readonly string[];
+  /** The same refusal for the first agent in one sentence (the HTTP API's answer). */
+  readonly short: string;
+
+  constructor(readonly gone: ReadonlyArray<{ name: string; host: string; pid?: number; seenAt?: number }>, now: number) {
+    const hosts = [...new Set(gone.map((g) => g.host))];
+    const ago = (g: (typeof gone)[number]) => (g.seenAt === undefined ? "it holds no lease" : `last seen ${Math.max(0, Math.round((now - g.seenAt) / 1000))}s ago`);
+    const about = (g: (typeof gone)[number]) => `${g.name} runs under the supervisor of host ${g.host} (pid ${g.pid ?? "?"}), which is gone (${ago(g)})`;
+    const advice = `so a restart request would never be served; nothing was requested. Start the supervisor on ${hosts.join(", ")} ` +
+      `(bg-agents start there restarts its agents), or remove the record of an agent that is gone for good: bg-agents cleanup-stale.`;
+    super("SUPERVISOR_GONE", `${gone.map(about).join("; ")}, ${advice}`);
+    this.name = "SupervisorGoneError";
+    this.names = gone.map((g) => g.name);
+    this.short = gone[0] ? `${about(gone[0])}, ${advice}` : this.message;
+  }
+}
+
 const pidOnHost = (a: AgentWhereabouts) => `pid ${a.pid}${a.host ? ` on ${a.host}` : ""}`;
 
 export const isSupervisorRunningError = namedErrorGuard<SupervisorRunningError>("SupervisorRunningError");
 export const isNoSupervisorError = namedErrorGuard<NoSupervisorError>("NoSupervisorError");
 export const isAgentNotSupervisedError = namedErrorGuard<AgentNotSupervisedError>("AgentNotSupervisedError");
+export const isSupervisorGoneError = namedErrorGuard<SupervisorGoneError>("SupervisorGoneError");

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from "node:path";
 import { packageFile, packageGraph } from "../agents/runtime/graph-module.js";
 import { ValidationError } from "../errors/index.js";
 import { assertAgentName, SYSTEM_AGENTS } from "../storage/index.js";
+import { hostAgentName, type HostWhere } from "../supervision/index.js";
 
 export interface AgentSpec {
   name: string;
@@ -27,12 +28,22 @@ export const INITIALIZER_NAME = SYSTEM_AGENTS.initializer;
 /** The SystemInitializer's graph: run once by the supervisor in its own process, before the agents. */
 export const INITIALIZER_GRAPH = packageGraph("system-initializer");
 
-/** The system agents, one line each: a new agent is its state, nodes, graph module and a line here. */
-export function systemAgents(): AgentSpec[] {
+/** The names of the supervisor's own agents on this host (`<name>@<host>` on PostgreSQL, see src/supervision/host.ts). */
+export function hostSystemNames(where?: HostWhere): { initializer: string; monitor: string } {
+  const name = (base: string) => (where ? hostAgentName(base, where) : base);
+  return { initializer: name(INITIALIZER_NAME), monitor: name(MONITOR_NAME) };
+}
+
+/**
+ * The system agents, one line each: a new agent is its state, nodes, graph module and a line here.
+ * Named for this host when `where` says the database is shared by hosts.
+ */
+export function systemAgents(where?: HostWhere): AgentSpec[] {
+  const name = (base: string) => (where ? hostAgentName(base, where) : base);
   return [
-    { name: MONITOR_NAME, kind: "graph", module: packageGraph("heartbeat-health") },
-    { name: SYSTEM_AGENTS.performance, kind: "graph", module: packageGraph("performance-monitor") },
-    { name: SYSTEM_AGENTS.bridge, kind: "graph", module: packageGraph("langsmith-bridge") },
+    { name: name(MONITOR_NAME), kind: "graph", module: packageGraph("heartbeat-health") },
+    { name: name(SYSTEM_AGENTS.performance), kind: "graph", module: packageGraph("performance-monitor") },
+    { name: name(SYSTEM_AGENTS.bridge), kind: "graph", module: packageGraph("langsmith-bridge") },
   ];
 }
 
@@ -42,11 +53,12 @@ export function systemAgents(): AgentSpec[] {
  * then crashes (exit 1, restarted). The first hang and crash come 2-4 STALE_THRESHOLDs after
  * start-up, later ones far enough apart to stay within the restart budget (see planFailure).
  */
-export function demoAgents(): AgentSpec[] {
+export function demoAgents(where?: HostWhere): AgentSpec[] {
+  const name = (base: string) => (where ? hostAgentName(base, where) : base);
   return [
-    { name: "DemoWorker-steady", kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "none" } },
-    { name: "DemoWorker-hangs", kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "hang" } },
-    { name: "DemoWorker-crashes", kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "crash" } },
+    { name: name("DemoWorker-steady"), kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "none" } },
+    { name: name("DemoWorker-hangs"), kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "hang" } },
+    { name: name("DemoWorker-crashes"), kind: "script", module: DEMO_WORKER, env: { DEMO_FAILURE: "crash" } },
   ];
 }
 

@@ -53,6 +53,7 @@ export function spawnAgent(spec: AgentSpec, config: Config, now: number): AgentC
       AGENT_NAME: spec.name,
       DATABASE_PATH: resolve(config.databasePath),
       LOG_DIR: resolve(config.logDir),
+      HOST_NAME: config.hostName,
       BG_AGENT_MODULE: spec.module,
       BG_SUPERVISOR_PID: String(process.pid),
     },

@@ -1,7 +1,6 @@
 /** What the storm guard (guard.ts) judges: the fleet minus the monitor and the agents being restarted. */
 import type { AgentRecord, AgentState, MonitorStore } from "../storage/index.js";
 import { COUNTED_STATES, silentAfterMs, type FleetCounts } from "./guard.js";
-import { MONITOR_NAME } from "./agent-specs.js";
 
 export interface FleetCountInput {
   store: Pick<MonitorStore, "summary" | "findStaleAgents">;
@@ -9,16 +8,18 @@ export interface FleetCountInput {
   now: number;
   /** This supervisor's own agents' records. */
   own: ReadonlyMap<string, AgentRecord>;
+  /** The name of this supervisor's monitor. */
+  monitor: string;
   restarting: ReadonlySet<string>;
 }
 
 /** From two aggregate queries, not a read of every agent. */
-export async function countFleet({ store, config, now, own, restarting }: FleetCountInput): Promise<FleetCounts> {
+export async function countFleet({ store, config, now, own, monitor, restarting }: FleetCountInput): Promise<FleetCounts> {
   const silentAfter = silentAfterMs(config.staleThresholdMs, config.heartbeatIntervalMs);
   const { byState } = await store.summary();
   const oldLive = (await store.findStaleAgents(silentAfter, 1)).count;
   const c: FleetCounts = { counted: COUNTED_STATES.reduce((n, s) => n + (byState[s as AgentState] ?? 0), 0), stale: byState.stale, silent: byState.stale + oldLive };
-  for (const name of new Set([MONITOR_NAME, ...restarting])) {
+  for (const name of new Set([monitor, ...restarting])) {
     const a = own.get(name);
     if (!a || !COUNTED_STATES.includes(a.state)) continue;
     c.counted--;

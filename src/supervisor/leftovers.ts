@@ -5,14 +5,13 @@
  * that carry our BG_SUPERVISOR_PID marker, so a reused pid is never hit).
  */
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import type { Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
 import { pidAlive } from "../process/index.js";
 import type { SupervisorRecord } from "../supervision/index.js";
 
-export async function killOrphans(prev: SupervisorRecord | undefined, log: Logger, clock: Clock): Promise<void> {
-  if (!prev || prev.host !== hostname() || pidAlive(prev.pid)) return;
+export async function killOrphans(prev: SupervisorRecord | undefined, host: string, log: Logger, clock: Clock): Promise<void> {
+  if (!prev || prev.host !== host || pidAlive(prev.pid)) return;
   const orphans = prev.children.filter((c) => pidAlive(c.pid) && isOurAgentProcess(c.pid));
   for (const o of orphans) {
     log.warn(`killing ${o.name} (pid ${o.pid}), left running by the previous supervisor (pid ${prev.pid})`);

@@ -4,9 +4,10 @@
  * HeartbeatHealthAgent marks stale, is restarted with backoff and a budget (see RestartPolicy);
  * stale evidence is ignored while the monitor or the database is suspect (see assessFleet).
  * Restart requests from the API/CLI (`store.pendingRestarts()`) are served on every tick.
- * The supervisor process itself heartbeats as SystemInitializer from its tick loop.
+ * The supervisor process itself heartbeats as SystemInitializer from its tick loop. On PostgreSQL
+ * it is this host's supervisor (HOST_NAME): its own agents are named `<name>@<host>`, its record is
+ * `supervisor@<host>`, and it serves restart requests for its agents only (src/supervision).
  */
-import { hostname } from "node:os";
 import { createAgentContext, type AgentContext } from "../agents/context.js";
 import type { RunnableGraph } from "../agents/runtime/cycle-runner.js";
 import { loadGraphModule } from "../agents/runtime/graph-module.js";
@@ -17,15 +18,16 @@ import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
 import { isDatabaseError, isLockTimeoutError, type DatabaseError } from "../errors/index.js";
-import { storageRefusal, storageWhere, SYSTEM_KEYS, type AgentRecord, type AgentState, type StateStore } from "../storage/index.js";
-import { INITIALIZER_GRAPH, INITIALIZER_NAME, MONITOR_NAME, type AgentSpec } from "./agent-specs.js";
+import { storageRefusal, storageWhere, type AgentRecord, type StateStore } from "../storage/index.js";
+import { hostSystemNames, INITIALIZER_GRAPH, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
-import { readSupervisorRecord, type SupervisorRecord } from "../supervision/index.js";
+import { readSupervisorRecord, sharedByHosts, supervisorKey, type SupervisorRecord } from "../supervision/index.js";
 import { killOrphans } from "./leftovers.js";
 import { countFleet } from "./fleet-counts.js";
 import { assessFleet } from "./guard.js";
-import { restartHold } from "./holds.js";
+import { reconcileRecords } from "./reconcile.js";
 import { RestartPolicy } from "./restart-policy.js";
+import { restartStaleAgents } from "./stale-restarts.js";
 import { WallClockWatch } from "./wall-clock-watch.js";
 
 export interface SupervisorOptions {
@@ -78,6 +80,8 @@ export class Supervisor {
   private fatal: DatabaseError | undefined;
   private readonly clockWatch: WallClockWatch | undefined;
   private readonly bookkeepingTrouble: RepeatedProblem;
+  /** Its SystemInitializer and HeartbeatHealthAgent, named for this host. */
+  private readonly names: { initializer: string; monitor: string };
 
   constructor(o: SupervisorOptions) {
     this.config = o.config;
@@ -92,6 +96,7 @@ export class Supervisor {
     this.bookkeepingTrouble = new RepeatedProblem(this.log, "bookkeeping write", { clock: this.clock });
     this.specs = new Map(o.agents.map((a) => [a.name, a]));
     const c = o.config;
+    this.names = hostSystemNames(c);
     this.policy = new RestartPolicy({
       budget: c.restartBudget,
       windowMs: c.restartWindowMs,
@@ -100,7 +105,7 @@ export class Supervisor {
       maxMs: c.restartBackoffMaxMs,
       stableAfterMs: Math.max(10 * c.heartbeatIntervalMs, 2 * c.staleThresholdMs),
     });
-    this.ctx = createAgentContext({ agentName: INITIALIZER_NAME, config: c, store: o.store, clock: this.clock, logger: o.logger, signal: this.controller.signal });
+    this.ctx = createAgentContext({ agentName: this.names.initializer, config: c, store: o.store, clock: this.clock, logger: o.logger, signal: this.controller.signal });
   }
 
   get tickMs(): number {
@@ -147,7 +152,10 @@ export class Supervisor {
       const a = await this.store.getAgent(name);
       if (a) own.set(name, a);
     }
-    await this.reconcile(own);
+    await reconcileRecords({
+      own, gaveUp: this.gaveUp, hasProcess: (name) => this.stopping || this.children.has(name),
+      write: (name, state, reason) => this.quietly(() => this.store.updateAgentState(name, state, reason)),
+    });
     const restarting = new Set([...this.specs.keys()].filter((n) => {
       const child = this.children.get(n);
       return !child || child.pid !== own.get(n)?.pid;
@@ -158,9 +166,9 @@ export class Supervisor {
     }
     const verdict = assessFleet({
       now,
-      fleet: await countFleet({ store: this.store, config: this.config, now, own, restarting }),
-      monitor: own.get(MONITOR_NAME),
-      monitorRestarting: restarting.has(MONITOR_NAME),
+      fleet: await countFleet({ store: this.store, config: this.config, now, own, monitor: this.names.monitor, restarting }),
+      monitor: own.get(this.names.monitor),
+      monitorRestarting: restarting.has(this.names.monitor),
       staleThresholdMs: this.config.staleThresholdMs,
       dbWriteMs,
       dbRefusing: this.refusing,
@@ -175,40 +183,12 @@ export class Supervisor {
     }
     await this.serveRequests();
     if (!this.refusing) this.restartWaitingForStorage();
-    if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(MONITOR_NAME, "the monitor stopped heartbeating while the database answers");
+    if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(this.names.monitor, "the monitor stopped heartbeating while the database answers");
     if (verdict.suspect || now < this.quietUntil) return;
-    const stale = [...own].filter(([, a]) => a.state === "stale");
-    const silences = stale.length ? await this.store.notify.activeSilences() : [];
-    for (const [name, a] of stale) {
-      const child = this.children.get(name);
-      // only a child that registered itself (same pid) and had time to start is judged by stale marks
-      if (!child || child.pid !== a.pid || now - child.startedAt < this.config.staleThresholdMs) continue;
-      const hold = restartHold(name, silences);
-      if (hold) {
-        if (!this.held.has(name)) this.log.info(`${name} is stale, but silence ${hold.id} (${hold.pattern}) holds its restarts until ${new Date(hold.until).toISOString()}`);
-        this.held.add(name);
-        continue;
-      }
-      this.held.delete(name);
-      this.restartHung(name, `stale: ${a.stateReason ?? "no heartbeat"}`);
-    }
-  }
-
-  /**
-   * Our agents without a process say so: a record still live while we run no process for it (its
-   * exit's write failed, or someone else wrote it) becomes `recovering` (restart pending) or `failed`
-   * (budget spent). Runs every tick, so a bookkeeping write that failed is retried until it lands.
-   */
-  private async reconcile(own: Map<string, AgentRecord>): Promise<void> {
-    for (const [name, a] of own) {
-      if (this.stopping || this.children.has(name)) continue;
-      const gaveUp = this.gaveUp.has(name);
-      if (!["initializing", "active", "error", ...(gaveUp ? ["recovering"] : [])].includes(a.state)) continue;
-      const state: AgentState = gaveUp ? "failed" : "recovering";
-      const why = gaveUp ? "restart budget spent" : "restart pending";
-      await this.quietly(() => this.store.updateAgentState(name, state, `supervisor: no process runs it (${why}); the record said ${a.state}`));
-      own.set(name, { ...a, state });
-    }
+    await restartStaleAgents({
+      now, own, children: this.children, staleThresholdMs: this.config.staleThresholdMs, held: this.held, log: this.log,
+      activeSilences: () => this.store.notify.activeSilences(), restart: (name, why) => this.restartHung(name, why),
+    });
   }
 
   /** After a wall-clock jump: deadlines move with it, and the monitor's stamps get a threshold to catch up. */
@@ -289,7 +269,8 @@ export class Supervisor {
     for (const name of await this.store.pendingRestarts()) {
       const spec = this.specs.get(name);
       if (!spec) {
-        if (!this.unservable.has(name)) this.log.warn(`restart of ${name} requested, but this supervisor did not start it; ignoring`);
+        // on a database shared by hosts, another host's supervisor serves its own agents
+        if (!this.unservable.has(name) && !sharedByHosts(this.config)) this.log.warn(`restart of ${name} requested, but this supervisor did not start it; ignoring`);
         this.unservable.add(name);
         continue;
       }
@@ -388,7 +369,7 @@ export class Supervisor {
       const a = await this.store.getAgent(name);
       if (a && a.state !== "stopped" && a.state !== "failed") await this.quietly(() => this.store.updateAgentState(name, "stopped", `supervisor: ${why}`));
     }
-    await this.quietly(() => this.store.updateAgentState(INITIALIZER_NAME, "stopped", why));
+    await this.quietly(() => this.store.updateAgentState(this.names.initializer, "stopped", why));
     this.children.clear();
     await this.saveRecord();
     await this.loop;
@@ -401,15 +382,15 @@ export class Supervisor {
 
   private async saveRecord(): Promise<void> {
     const record: SupervisorRecord = {
-      pid: process.pid, host: hostname(), startedAt: this.startedAt, agents: [...this.specs.keys()],
+      pid: process.pid, host: this.config.hostName, startedAt: this.startedAt, agents: [...this.specs.keys()],
       children: [...this.children.values()].map((c) => ({ name: c.spec.name, pid: c.pid })),
-      ...(this.specs.has(MONITOR_NAME) ? { monitor: MONITOR_NAME } : {}),
+      ...(this.specs.has(this.names.monitor) ? { monitor: this.names.monitor } : {}),
     };
-    await this.quietly(() => this.store.fleet.setSystemState(SYSTEM_KEYS.supervisor, record));
+    await this.quietly(() => this.store.fleet.setSystemState(supervisorKey(this.config), record));
   }
 
   private async killOrphans(): Promise<void> {
-    await killOrphans(await readSupervisorRecord(this.store.fleet), this.log, this.clock);
+    await killOrphans(await readSupervisorRecord(this.store.fleet, supervisorKey(this.config)), this.config.hostName, this.log, this.clock);
   }
 
   private async quietly(op: () => Promise<unknown>): Promise<void> {

@@ -3,7 +3,7 @@
  * its child runs), tags to filter by, and metadata naming the agent, cycle, process and thread.
  * In LangSmith: filter `has(tags, "agent:HeartbeatHealthAgent")` or metadata `agent`.
  */
-import { hostname } from "node:os";
+import { defaultHostName } from "../config/index.js";
 
 export const TRACE_TAG = "background-agents";
 
@@ -25,7 +25,7 @@ export interface CycleTraceFields {
 export const cycleRunName = (agentName: string) => `${agentName}.cycle`;
 
 export function cycleTraceFields(o: CycleTraceOptions): CycleTraceFields {
-  const host = hostname();
+  const host = defaultHostName();
   return {
     runName: cycleRunName(o.agentName),
     tags: [TRACE_TAG, `agent:${o.agentName}`, `host:${host}`],

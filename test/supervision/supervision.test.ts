@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SYSTEM_KEYS } from "../../src/storage/index.js";
 import {
-  assertRestartable, InstanceLock, isAgentNotSupervisedError, isNoSupervisorError, isSupervisorRunningError, monitorNameFor,
+  assertRestartable, InstanceLock, isAgentNotSupervisedError, isNoSupervisorError, isSupervisorGoneError, isSupervisorRunningError, monitorNameFor,
   parseSupervisorRecord, readSupervision, supervisionOf, supervisorLockPath, type SystemStateReader,
 } from "../../src/supervision/index.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
@@ -74,6 +74,32 @@ describe("assertRestartable", () => {
       "agent that is gone for good: bg-agents cleanup-stale. The supervisor runs: HeartbeatHealthAgent, Worker.");
     expect((e as { short: string }).short).toBe("pushy is not supervised: the running supervisor (pid 4321) does not run it, so a restart request " +
       "would never be served; none was recorded. Restart it where it runs (pid 4242 on py-host).");
+  });
+});
+
+describe("assertRestartable with a supervisor per host (PostgreSQL)", () => {
+  const onHost = (host: string, running: boolean, agents: string[], seenAt?: number) =>
+    ({ ...supervisionOf(parseSupervisorRecord({ ...record, host, agents }), running), host, seenAt });
+  const a = onHost("box-a", true, ["HeartbeatHealthAgent@box-a", "wa"]);
+  const w = (name: string) => ({ name, pid: 1, host: null });
+
+  it("serves an agent through the running supervisor of its host; a bare request means every running host's agents", () => {
+    const b = onHost("box-b", true, ["HeartbeatHealthAgent@box-b", "wb"]);
+    expect(assertRestartable([a, b], [w("wb")])).toEqual(["wb"]);
+    expect(assertRestartable([a, b], [])).toEqual(["HeartbeatHealthAgent@box-a", "wa", "HeartbeatHealthAgent@box-b", "wb"]);
+  });
+
+  it("refuses an agent whose host supervisor is gone, saying which host and since when, even when another host's runs", () => {
+    const gone = onHost("box-b", false, ["HeartbeatHealthAgent@box-b", "wb"], 1_000);
+    const e = catchError(() => assertRestartable([a, gone], [w("wa"), w("wb")], 46_000));
+    expect(isSupervisorGoneError(e)).toBe(true);
+    expect(e).toMatchObject({ code: "SUPERVISOR_GONE", names: ["wb"] });
+    expect((e as { short: string }).short).toBe("wb runs under the supervisor of host box-b (pid 4321), which is gone (last seen 45s ago), so a restart request " +
+      "would never be served; nothing was requested. Start the supervisor on box-b (bg-agents start there restarts its agents), or remove the record " +
+      "of an agent that is gone for good: bg-agents cleanup-stale.");
+    expect(catchError(() => assertRestartable([gone], [w("wb")]))).toMatchObject({ code: "SUPERVISOR_GONE", message: expect.stringMatching(/which is gone \(it holds no lease\)|last seen/) });
+    // an agent no host's supervisor ever ran is not supervised, as on SQLite
+    expect(catchError(() => assertRestartable([a, gone], [w("pushy")]))).toMatchObject({ code: "AGENT_NOT_SUPERVISED" });
   });
 });
 

@@ -11,7 +11,7 @@ const electors = new WeakMap<AgentContext, LeaderElector>();
 export function monitorLeadership(ctx: AgentContext): LeaderElector {
   let e = electors.get(ctx);
   if (!e) {
-    e = new LeaderElector({ store: ctx.store, ttlMs: ctx.config.leaderLeaseMs, agent: ctx.agentName, clock: ctx.clock, logger: ctx.logger });
+    e = new LeaderElector({ store: ctx.store, ttlMs: ctx.config.leaderLeaseMs, agent: ctx.agentName, host: ctx.config.hostName, clock: ctx.clock, logger: ctx.logger });
     electors.set(ctx, e);
     void e.start();
   }

@@ -5,7 +5,6 @@
  * with a reason; `register` registers the initializer and the configured agents; `record` writes
  * the system state (start time, version, config without secrets).
  */
-import { hostname } from "node:os";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { redactConfig } from "../../config/index.js";
 import { DatabaseError } from "../../errors/index.js";
@@ -37,7 +36,7 @@ export async function checkDatabase(_state: InitStateType, config?: LangGraphRun
 /** Records in a live state whose process on this host is gone: marked `stopped`, saying why. */
 export async function reconcileLeftovers(_state: InitStateType, config?: LangGraphRunnableConfig): Promise<InitUpdate> {
   const c = await ctx(config);
-  const here = hostname();
+  const here = c.config.hostName;
   const live = await c.store.getRegisteredAgents({ states: [...LIVE_STATES] });
   const leftovers: Leftover[] = [];
   for (const a of live) {
@@ -61,7 +60,7 @@ export async function registerAgents(state: InitStateType, config?: LangGraphRun
 export async function recordSystem(state: InitStateType, config?: LangGraphRunnableConfig): Promise<InitUpdate> {
   const c = await ctx(config);
   await c.store.fleet.setSystemState(SYSTEM_KEYS.system, {
-    startedAt: c.clock.now(), version: c.version, pid: process.pid, host: hostname(), schemaVersion: state.schemaVersion,
+    startedAt: c.clock.now(), version: c.version, pid: process.pid, host: c.config.hostName, schemaVersion: state.schemaVersion,
     leftovers: state.leftovers.map((l) => l.name),
   });
   await c.store.fleet.setSystemState(SYSTEM_KEYS.config, redactConfig(c.config));

@@ -11,7 +11,7 @@ import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
 import { formatAge, formatDuration } from "../format/units.js";
 import { action, cliConfig, durationArg, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
-import { readSupervision } from "../../supervision/index.js";
+import { readSupervisors, supervisedAgents } from "../../supervision/index.js";
 
 interface CleanupFlags extends DbOptions {
   olderThan: number;
@@ -44,7 +44,7 @@ export function register(program: Command): void {
       const now = Date.now();
       let removed: Removed[];
       let kept: Kept[];
-      let supervisorPid: number | undefined;
+      let supervisorPid: string | undefined;
       try {
         // details first: the records are gone after the real run
         const before = new Map<string, AgentRecord>();
@@ -53,11 +53,12 @@ export function register(program: Command): void {
           const a = before.get(name);
           return { name, state: a?.state ?? null, lastHeartbeat: a ? new Date(a.lastHeartbeat).toISOString() : null };
         };
-        const sup = await readSupervision(store.fleet, config.databasePath);
-        supervisorPid = sup.pid;
-        const reason = `supervised: the running supervisor (pid ${sup.pid ?? "?"}) runs it; bg-agents restart restarts it`;
-        const result = await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: opts.dryRun, keep: sup.agents });
-        kept = result.kept.map((n) => ({ ...describe(n), reason }));
+        const sups = (await readSupervisors(store, config)).filter((s) => s.running);
+        const pidOf = (s: (typeof sups)[number] | undefined) => `${s?.pid ?? "?"}${s?.host ? ` on ${s.host}` : ""}`;
+        supervisorPid = sups.length ? sups.map(pidOf).join(", ") : undefined;
+        const reason = (name: string) => `supervised: the running supervisor (pid ${pidOf(sups.find((s) => s.agents.includes(name)))}) runs it; bg-agents restart restarts it`;
+        const result = await store.cleanupStale({ olderThanMs: opts.olderThan, dryRun: opts.dryRun, keep: supervisedAgents(sups) });
+        kept = result.kept.map((n) => ({ ...describe(n), reason: reason(n) }));
         removed = result.removed.map(describe);
       } finally {
         await store.close();

@@ -2,9 +2,11 @@
  * `bg-agents doctor`: walks the seed's "common issues" (stuck initializing, stale heartbeats,
  * database locking, failed agents, no monitor) and says for each what it found and what to do.
  * Exit 1 when it found a problem, a missing, empty, non-SQLite or corrupt database included (as db-check).
+ * On PostgreSQL (DATABASE_URL, no --db): connection, server, schema, latency and locks, the
+ * supervisor of every host, the monitors and their leader, then the same agent checks.
  */
 import type { Command } from "commander";
-import { readSupervisorRecordFile, runDoctor } from "../../diagnostics/index.js";
+import { readSupervisorRecordFile, runDoctor, runPgDoctor } from "../../diagnostics/index.js";
 import { monitorNameFor } from "../../supervision/index.js";
 import { MONITOR_NAME } from "../../supervisor/agent-specs.js";
 import { printReport, withProgress } from "../format/report.js";
@@ -28,6 +30,11 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExit codes: 0 no problems (warnings allowed), 1 problems found (a missing, empty, non-SQLite or corrupt database file is one), 2 bad flag or config (e.g. --db naming a directory).")
     .action(action(async (opts: DoctorFlags) => {
       const config = cliConfig({ databasePath: opts.db });
+      if (config.databaseUrl && !opts.db) {
+        const pgReport = await withProgress("examining", () => runPgDoctor({ config, stuckAfterMs: opts.stuckAfter, monitorName: opts.monitor }));
+        const schema = config.databaseSchema ?? "bg_agents";
+        return printReport(pgReport, `bg-agents doctor: ${pgReport.database} schema ${schema} (stale after ${formatDuration(config.staleThresholdMs)})`, opts.json);
+      }
       assertNotDirectory(config.databasePath);
       // the supervisor names its monitor in its record, whatever AGENT_NAME says; without one the
       // monitor runs alone (`bg-agents monitor`) under AGENT_NAME

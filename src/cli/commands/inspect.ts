@@ -1,10 +1,12 @@
 /**
  * `bg-agents inspect`: the seed's check_shared_state_directly.py. The raw shared state through a
  * read-only connection (no lock, no migration): agent rows, recent transitions and errors,
- * system_state, row counts of every table.
+ * system_state, row counts of every table. On PostgreSQL (DATABASE_URL, no --db) the same from the
+ * schema through a read-only session, plus the leases (monitor leader, a supervisor per host).
  */
 import type { Command } from "commander";
-import { inspectDbFile, openReadOnly, readRawState, type RawState } from "../../diagnostics/index.js";
+import { inspectDbFile, openReadOnly, readPgRawState, readRawState, type PgRawState, type RawState } from "../../diagnostics/index.js";
+import { storageWhere } from "../../storage/index.js";
 import { DatabaseError } from "../../errors/index.js";
 import { colourEnabled, painter, type Paint } from "../format/colour.js";
 import { printJson } from "../format/json.js";
@@ -27,6 +29,13 @@ export function register(program: Command): void {
     .addHelpText("after", "\nReads through a read-only connection: safe while agents run.\nExit codes: 0 done, 2 bad config or unreadable database.")
     .action(action(async (opts: InspectFlags) => {
       const config = cliConfig({ databasePath: opts.db });
+      if (config.databaseUrl && !opts.db) {
+        const where = storageWhere(config);
+        const pgState = await readPgRawState(config.databaseUrl, config.databaseSchema ?? "bg_agents", { agent: opts.agent, limit: opts.limit });
+        if (opts.json) printJson({ database: where, schema: config.databaseSchema ?? "bg_agents", ...pgState });
+        else process.stdout.write(renderRawState(`${where} (schema ${config.databaseSchema ?? "bg_agents"})`, pgState, painter(colourEnabled())) + "\n");
+        return EXIT.OK;
+      }
       const path = config.databasePath;
       assertDatabaseExists(path);
       if (inspectDbFile(path).kind !== "sqlite") {
@@ -48,7 +57,7 @@ export function register(program: Command): void {
 const iso = (v: unknown) => (typeof v === "number" ? new Date(v).toISOString() : "-");
 const text = (v: unknown) => (v === null || v === undefined ? "-" : String(v));
 
-function renderRawState(path: string, s: RawState, paint: Paint): string {
+function renderRawState(path: string, s: RawState | PgRawState, paint: Paint): string {
   const section = (title: string, body: string) => `${paint("bold", title)}\n${body}`;
   const table = <T>(rows: T[], cols: Parameters<typeof renderTable<T>>[1]) => (rows.length ? renderTable(rows, cols) : "(none)");
   return [
@@ -81,5 +90,20 @@ function renderRawState(path: string, s: RawState, paint: Paint): string {
       { header: "value", value: (r) => text(r.value), max: 80 },
       { header: "updated_at", value: (r) => iso(r.updated_at) },
     ])),
+    ...("leases" in s ? [
+      section("leases (monitor leader; supervisor@<host>: one supervisor per host)", table(s.leases, [
+        { header: "name", value: (r) => text(r.name), max: 40 },
+        { header: "holder", value: (r) => text(r.holder), max: 60 },
+        { header: "epoch", value: (r) => text(r.epoch), align: "right" },
+        { header: "expires_at", value: (r) => iso(r.expires_at) },
+      ])),
+      section("lease_members", table(s.leaseMembers, [
+        { header: "lease", value: (r) => text(r.lease), max: 40 },
+        { header: "host", value: (r) => text(r.host), max: 30 },
+        { header: "pid", value: (r) => text(r.pid) },
+        { header: "agent", value: (r) => text(r.agent), max: 40 },
+        { header: "seen_at", value: (r) => iso(r.seen_at) },
+      ])),
+    ] : []),
   ].join("\n\n");
 }

@@ -15,6 +15,7 @@ import { renderTable } from "../format/table.js";
 import { formatAge } from "../format/units.js";
 import { action, cliConfig, EXIT, openExistingStore, withCommonOptions, type DbOptions } from "../support/run.js";
 import { InvalidArgumentError } from "commander";
+import { readSupervisors } from "../../supervision/index.js";
 
 interface StatusOptions extends DbOptions {
   state?: AgentState[];
@@ -31,6 +32,8 @@ export interface StatusReport {
   availability: Record<string, AvailabilityView>;
   /** The monitors competing for the leader lease, leader first (PostgreSQL; on SQLite there is one). */
   monitors: Array<{ agent: string; host: string; pid: number; role: "leader" | "standby" }>;
+  /** The supervisors of the database (PostgreSQL: one per host, `host` set; SQLite: the one of the file), running or gone. */
+  supervisors: Array<{ host: string | null; pid: number | null; running: boolean; agents: string[]; seenAt: number | null }>;
 }
 
 
@@ -58,7 +61,10 @@ export function register(program: Command): void {
         const availability = Object.fromEntries(await readAvailability(store, records, now));
         const members = await store.leaseMembers(MONITOR_LEASE, 3 * config.leaderLeaseMs);
         const monitors = members.map((m) => ({ agent: m.agent, host: m.host, pid: m.pid, role: m.role }));
-        report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs, availability, monitors };
+        const supervisors = (await readSupervisors(store, config)).filter((s) => s.record).map((s) => ({
+          host: s.host ?? null, pid: s.pid ?? null, running: s.running, agents: s.record!.agents, seenAt: s.seenAt ?? null,
+        }));
+        report = { summary: toSummaryView(await store.summary()), agents, overdue, staleThresholdMs: config.staleThresholdMs, availability, monitors, supervisors };
       } finally {
         await store.close();
       }
@@ -95,6 +101,13 @@ export function renderStatus(r: StatusReport, paint: Paint): string {
   const lines = [table, "", paint("bold", r.summary.line) + (counts.length ? `  (${counts.join(", ")})` : "")];
   if (r.monitors.length) {
     lines.push(`Monitors: ${r.monitors.map((m) => `${m.agent} on ${m.host} (pid ${m.pid}, ${m.role === "leader" ? paint("bold", "leader") : "standby"})`).join(", ")}`);
+  }
+  // one per host on PostgreSQL; SQLite's one supervisor is not listed (its agents say it all)
+  const perHost = r.supervisors.filter((s) => s.host !== null);
+  if (perHost.length) {
+    const now = Date.now();
+    const one = (s: (typeof perHost)[number]) => `${s.host} (pid ${s.pid ?? "?"}, ${s.running ? "running" : paint("red", `gone${s.seenAt !== null ? `, last seen ${formatAge(now - s.seenAt)}` : ""}`)}, ${s.agents.length} agents)`;
+    lines.push(`Supervisors: ${perHost.map(one).join(", ")}`);
   }
   if (r.overdue.length) {
     lines.push(paint("yellow", `${r.overdue.length} live agent(s) have not heartbeated for over ${r.staleThresholdMs / 1000}s but are not marked stale: is the monitor running? Try: bg-agents doctor`));

@@ -26,6 +26,12 @@ export class PgFleetStore implements FleetStore {
     return r.rows[0]?.value;
   }
 
+  async systemStatesByPrefix<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>> {
+    const r = await this.core.query<{ key: string; value: T }>({
+      text: `SELECT key, value FROM ${this.core.s}.system_state WHERE left(key, $1) = $2 ORDER BY key COLLATE "C"`, values: [prefix.length, prefix] });
+    return r.rows;
+  }
+
   async ensureRegistered(names: string[], reason: string): Promise<string[]> {
     for (const n of names) assertAgentName(n);
     if (names.length === 0) return [];

@@ -28,6 +28,11 @@ export class SqliteFleetStore implements FleetStore {
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
+  async systemStatesByPrefix<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>> {
+    const rows = this.core.db.prepare(`SELECT key, value FROM system_state WHERE substr(key, 1, ?) = ? ORDER BY key`).all(prefix.length, prefix) as Array<{ key: string; value: string }>;
+    return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as T }));
+  }
+
   async ensureRegistered(names: string[], reason: string): Promise<string[]> {
     for (const n of names) assertAgentName(n);
     // transition: trigger (migration 006), one per agent created (none for a name that exists)

@@ -20,6 +20,16 @@ export function fleetSuite(open: Open): void {
       expect(await store.fleet.getSystemState(SYSTEM_KEYS.config)).toBeUndefined();
     });
 
+    it("systemStatesByPrefix lists the values under keys with a prefix, by key", async () => {
+      const { store } = await open();
+      expect(await store.fleet.systemStatesByPrefix("supervisor@")).toEqual([]);
+      await store.fleet.setSystemState("supervisor@b", { pid: 2 });
+      await store.fleet.setSystemState("supervisor@a", { pid: 1 });
+      await store.fleet.setSystemState("supervisor", { pid: 0 });
+      await store.fleet.setSystemState("supervisor_x", { pid: 9 });
+      expect(await store.fleet.systemStatesByPrefix("supervisor@")).toEqual([{ key: "supervisor@a", value: { pid: 1 } }, { key: "supervisor@b", value: { pid: 2 } }]);
+    });
+
     it("ensureRegistered creates missing agents as stopped (not swept stale), leaves known ones alone, returns the new names", async () => {
       const { store, clock, t0 } = await open();
       await store.updateHeartbeat("known", { pid: 3 });
