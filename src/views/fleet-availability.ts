@@ -10,7 +10,7 @@ import { computeAvailability, DEFAULT_STRIP, DEFAULT_WINDOWS_MS, monitorOutages,
 import { formatDuration } from "./agent-view.js";
 import { isoTime } from "./iso-time.js";
 
-export interface AvailabilitySources extends Pick<ReadModel, "getTransitions"> {
+export interface AvailabilitySources extends Pick<ReadModel, "getTransitions" | "getRegisteredAgents"> {
   notify: Pick<NotifyStore, "silencesOverlapping">;
 }
 
@@ -82,6 +82,36 @@ function timeline(agent: AgentBasics, own: Transition[], since: number): Pick<Tr
 
 const silenceMatches = (s: Silence, name: string) => s.pattern === name || picomatch.isMatch(name, s.pattern);
 
+/** The HeartbeatHealthAgent: one per database on SQLite, one per host (`…@<host>`, one leading) on PostgreSQL. */
+const isMonitorName = (name: string) => name === SYSTEM_AGENTS.monitor || name.startsWith(`${SYSTEM_AGENTS.monitor}@`);
+
+/**
+ * When no monitor was sweeping: the intersection of every monitor's outages (with several, one
+ * that is up is enough). `all` is every transition since `since` when the caller has read them.
+ */
+async function nobodyChecking(store: AvailabilitySources, since: number, now: number, all?: Transition[]): Promise<Interval[]> {
+  const monitors = (await store.getRegisteredAgents({ nameContains: SYSTEM_AGENTS.monitor })).filter((a) => isMonitorName(a.name));
+  if (monitors.length === 0) return [];
+  const outages = await Promise.all(monitors.map(async (m) => {
+    const own = all ? all.filter((t) => t.agent === m.name) : await transitionsSince(store, since, m.name);
+    return monitorOutages(timeline(m, own, since), now);
+  }));
+  return outages.reduce(intersect);
+}
+
+/** The parts of time in both lists (each sorted, non-overlapping). */
+function intersect(a: Interval[], b: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const x of a) {
+    for (const y of b) {
+      const start = Math.max(x.start, y.start);
+      const end = Math.min(x.end, y.end);
+      if (start < end) out.push({ start, end });
+    }
+  }
+  return out;
+}
+
 export async function readAvailability(store: AvailabilitySources, agents: readonly AgentBasics[], now: number): Promise<Map<string, AvailabilityView>> {
   const longest = Math.max(...DEFAULT_WINDOWS_MS);
   const since = now - longest;
@@ -94,11 +124,7 @@ export async function readAvailability(store: AvailabilitySources, agents: reado
     if (list) list.push(t);
     else byAgent.set(t.agent, [t]);
   }
-  const monitorTransitions = wanted.has(SYSTEM_AGENTS.monitor) && agents.length === 1
-    ? byAgent.get(SYSTEM_AGENTS.monitor) ?? []
-    : agents.length === 1 ? await transitionsSince(store, since, SYSTEM_AGENTS.monitor) : transitions.filter((t) => t.agent === SYSTEM_AGENTS.monitor);
-  const m0 = monitorTransitions[0];
-  const monitorDown = monitorOutages(m0?.from ? [{ to: m0.from, at: since }, ...monitorTransitions] : monitorTransitions, now);
+  const monitorDown = await nobodyChecking(store, since, now, agents.length === 1 ? undefined : transitions);
   const silences = await store.notify.silencesOverlapping(since, now);
 
   const out = new Map<string, AvailabilityView>();
@@ -109,7 +135,7 @@ export async function readAvailability(store: AvailabilitySources, agents: reado
       now,
       silenced,
       // the monitor's own figures are not blanked out by its own outage
-      monitorDown: a.name === SYSTEM_AGENTS.monitor ? [] : monitorDown,
+      monitorDown: isMonitorName(a.name) ? [] : monitorDown,
       windowsMs: DEFAULT_WINDOWS_MS,
       strip: DEFAULT_STRIP,
     });
