@@ -57,7 +57,7 @@ function startSupervisor(o: { url: string; dir: string; tag: string; wrap?: stri
   const worker = `worker-${o.tag}`;
   const logDir = join(o.dir, `logs-${o.tag}`);
   const env = {
-    DATABASE_URL: o.url, LOG_DIR: logDir, HEARTBEAT_INTERVAL: "0.2", STALE_THRESHOLD: "1.5", LEADER_LEASE: "1", LOG_LEVEL: "info",
+    DATABASE_URL: o.url, LOG_DIR: logDir, HEARTBEAT_INTERVAL: "0.2", STALE_THRESHOLD: "4", LEADER_LEASE: "1", LOG_LEVEL: "info",
     LANGSMITH_TRACING: "false", LANGSMITH_API_KEY: "", CLIENT_NAME: worker, HOST_NAME: undefined,
   };
   const supervisor = spawnTs("src/cli/main.ts", {
@@ -149,7 +149,7 @@ describe("a supervisor per host on one PostgreSQL database", () => {
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
 
     // doctor, inspect and cleanup-stale on PostgreSQL see both hosts' supervisors
-    const cli = (args: string[]) => runCli(args, { cwd: dir, env: { DATABASE_URL: url, STALE_THRESHOLD: "1.5", HEARTBEAT_INTERVAL: "0.2" } });
+    const cli = (args: string[]) => runCli(args, { cwd: dir, env: { DATABASE_URL: url, STALE_THRESHOLD: "4", HEARTBEAT_INTERVAL: "0.2" } });
     const doc = parseJson(await cli(["doctor", "--json"]));
     expect(doc.supervisors).toEqual(expect.arrayContaining([
       expect.objectContaining({ host: a.name, running: true }), expect.objectContaining({ host: b.name, running: false }),
