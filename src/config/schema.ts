@@ -158,6 +158,10 @@ const postgresUrl = z.string().trim()
   .regex(/^postgres(ql)?:\/\//, "expected a URL starting with postgres:// or postgresql://")
   .refine((s) => URL.canParse(s), "not a valid URL (percent-encode special characters in the user or password)");
 
+/** fetch() refuses URLs with credentials, so they are refused here, where the message can name the variable. */
+const langgraphUrl = z.url({ protocol: /^https?$/, message: "expected an http(s) URL" })
+  .refine((s) => !URL.canParse(s) || (!new URL(s).username && !new URL(s).password), "a user or password in the URL cannot be sent (fetch refuses it): put the key in LANGGRAPH_API_KEY");
+
 export const VARIABLES: VariableSpec[] = [
   { env: "AGENT_NAME", key: "agentName", default: "HeartbeatHealthAgent", allowed: "1-128 chars: letters, digits, . _ - : @ / space",
     description: "Name this process registers under (`bg-agents monitor`, your own processes). Under `bg-agents start` each agent's name is fixed; the monitor is always `HeartbeatHealthAgent` (on PostgreSQL `HeartbeatHealthAgent@HOST_NAME`), and `/healthz` watches it", schema: z.string().trim().min(1).max(128).regex(/^[\p{L}\p{N}._\-:@/ ]+$/u, "expected letters, digits, . _ - : @ / or space") },
@@ -241,8 +245,8 @@ export const VARIABLES: VariableSpec[] = [
     description: "A live agent whose last heartbeat is older than this is shown `late` (amber; `events=late` notifies) before it turns stale at STALE_THRESHOLD. Unset: 2 × HEARTBEAT_INTERVAL, at most halfway to STALE_THRESHOLD", schema: seconds, toConfig: ms as never },
   { env: "LEADER_LEASE", key: "leaderLeaseMs", default: undefined, allowed: "seconds > 0",
     description: "With several monitors on one PostgreSQL database, the leader's lease: it renews every third of it, and a standby takes over this long after the leader died, hung or lost the network (see docs/postgres.md). Unset: 3 × HEARTBEAT_INTERVAL", schema: seconds, toConfig: ms as never },
-  { env: "LANGGRAPH_API_URL", key: "langgraphApiUrl", default: undefined, allowed: "an http(s) URL",
-    description: "A LangGraph server (`langgraphjs dev`, LangGraph Platform) whose stuck runs, errored runs and busy threads the dashboard shows next to our agents, with a cancel action (docs/langgraph.md). Unset: no watcher", schema: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }) },
+  { env: "LANGGRAPH_API_URL", key: "langgraphApiUrl", default: undefined, allowed: "an http(s) URL without user:password",
+    description: "A LangGraph server (`langgraphjs dev`, LangGraph Platform) whose stuck runs, errored runs and busy threads the dashboard shows next to our agents, with a cancel action (docs/langgraph.md). Unset: no watcher", schema: langgraphUrl, secret: true },
   { env: "LANGGRAPH_API_KEY", key: "langgraphApiKey", default: undefined, allowed: "any text",
     description: "Sent as x-api-key to LANGGRAPH_API_URL (a deployed server); never taken from LANGSMITH_API_KEY", schema: z.string().trim().min(1), secret: true },
   { env: "LANGGRAPH_STUCK_AFTER", key: "langgraphStuckAfterMs", default: "600", allowed: "seconds > 0",
