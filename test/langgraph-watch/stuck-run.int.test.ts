@@ -15,6 +15,7 @@ import type { Clock } from "../../src/clock/index.js";
 import { systemClock } from "../../src/clock/index.js";
 import { LangGraphWatcher, type FindingView, type LangGraphRunsView } from "../../src/langgraph-watch/index.js";
 import { startDevServer, stopDevServers } from "../helpers/langgraph-dev.js";
+import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { closeStores } from "../helpers/store.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
@@ -25,6 +26,7 @@ const TOKEN = "a-token-of-sixteen-chars";
 const STUCK_AFTER_MS = 30_000;
 
 afterAll(async () => {
+  await killCliChildren();
   await closeServers();
   await stopDevServers();
   await closeStores();
@@ -121,6 +123,13 @@ describe("the LangGraph watcher and a dev server killed mid-run", () => {
     expect(findingOf(stuck, orphanRun.run_id)).toMatchObject({ kind: "stuck-run", status: "running", threadId: orphan.thread_id });
     expect(stuck.counts.stuck).toBe(1);
     expect(findingOf(stuck, orphanRun.run_id)!.reason).toMatch(/without progress/);
+    // the CLI, on the real clock, with a bound the orphan passed at the restart already
+    const cli = await runCli(["langgraph-runs", "--url", again.url, "--stuck-after", "1s", "--json"], { cwd: dev.dir });
+    expect(cli.code, cli.stderr).toBe(1);
+    expect(parseJson<LangGraphRunsView>(cli).findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "stuck-run", runId: orphanRun.run_id })]));
+    const table = await runCli(["langgraph-runs", "--url", again.url, "--stuck-after", "1s"], { cwd: dev.dir });
+    expect(table.stdout).toMatch(/1 stuck, 0 errored/);
+    expect(table.stdout).toMatch(new RegExp(`stuck\\s+${orphan.thread_id}\\s+${orphanRun.run_id}\\s+blocking\\s+running`));
 
     // runs.cancel is accepted but no worker holds the run: it stays running
     const still = await cancel(orphan.thread_id, orphanRun.run_id, {});
