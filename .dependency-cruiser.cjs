@@ -7,7 +7,8 @@
  *                env-file.ts: no knowledge of agents, servers or commands
  *   supervision  the supervisor record, the instance lock, the restart rule (read by everyone)
  *   agents       the agent runtime and the agents' nodes; beside it client (AgentClient),
- *                integrations (withHeartbeat) and notify (the notifier and its channels)
+ *                integrations (withHeartbeat), notify (the notifier and its channels) and
+ *                langgraph-watch (the LangGraph server watcher the dashboard and CLI use)
  *   diagnostics  db-check, doctor, raw state, logs (the one reader of the SQLite file besides storage)
  *   http         the dashboard/API server
  *   supervisor   starts agents as processes and heals them
@@ -20,7 +21,7 @@
 const path = require("node:path");
 
 const BASE = "^src/(config|errors|clock|logging|locking|storage|tracing|views|process|intelligence|docs|types)/|^src/(version|env-file)[.]ts$";
-const ABOVE_BASE = "^src/(supervision|agents|client|integrations|notify|diagnostics|http|supervisor|app|cli)/|^src/(main|index)[.]ts$";
+const ABOVE_BASE = "^src/(supervision|agents|client|integrations|notify|langgraph-watch|diagnostics|http|supervisor|app|cli)/|^src/(main|index)[.]ts$";
 const SQLITE = "node_modules/(@types/)?better-sqlite3/|node_modules/@langchain/langgraph-checkpoint-sqlite/|^src/storage/sqlite/";
 
 /** A rule that forbids `from` to import `to`. */
@@ -31,11 +32,13 @@ module.exports = {
     forbid("base-stays-below", "The base layer knows nothing of supervision, agents, diagnostics, servers, the supervisor or commands.",
       { path: BASE }, { path: ABOVE_BASE }),
     forbid("supervision-below-its-readers", "src/supervision is read by http, cli and diagnostics, so it imports only the base.",
-      { path: "^src/supervision/" }, { path: "^src/(agents|client|integrations|notify|diagnostics|http|supervisor|app|cli)/|^src/(main|index)[.]ts$" }),
+      { path: "^src/supervision/" }, { path: "^src/(agents|client|integrations|notify|langgraph-watch|diagnostics|http|supervisor|app|cli)/|^src/(main|index)[.]ts$" }),
     forbid("agents-below-servers", "Agents (and AgentClient) run inside any process: they never import the server, the supervisor, the diagnostics or commands.",
-      { path: "^src/(agents|client|integrations|notify)/" }, { path: "^src/(diagnostics|http|supervisor|app|cli)/|^src/(main|index)[.]ts$" }),
+      { path: "^src/(agents|client|integrations|notify|langgraph-watch)/" }, { path: "^src/(diagnostics|http|supervisor|app|cli)/|^src/(main|index)[.]ts$" }),
+    forbid("langgraph-watch-only-for-readers", "The LangGraph watcher runs where people look (the dashboard, the CLI), never in an agent process, the supervisor or the diagnostics.",
+      { path: "^src/(agents|client|integrations|notify|diagnostics|supervisor|supervision)/" }, { path: "^src/langgraph-watch/" }),
     forbid("diagnostics-below-servers", "Diagnostics read the database and logs; they never import agents, the server, the supervisor or commands.",
-      { path: "^src/diagnostics/" }, { path: "^src/(agents|client|integrations|notify|http|supervisor|app|cli)/|^src/(main|index)[.]ts$" }),
+      { path: "^src/diagnostics/" }, { path: "^src/(agents|client|integrations|notify|langgraph-watch|http|supervisor|app|cli)/|^src/(main|index)[.]ts$" }),
     forbid("http-not-supervisor", "The HTTP server reads what the supervisor writes through src/supervision; it never imports the supervisor, the app or commands.",
       { path: "^src/http/" }, { path: "^src/(supervisor|app|cli)/|^src/(main|index)[.]ts$" }),
     forbid("supervisor-not-app", "The supervisor runs agents; putting it together with the dashboard is src/app's job.",

@@ -56,6 +56,9 @@ const PROBE: Record<string, string[]> = {
   "src/agents/runner.ts": ["../../graphs/wiring.js", "./missing.js"],
   "src/logging/log.ts": ["../app/root.js"],
   "graphs/wiring.ts": ["../src/agents/node.js", "../src/http/server.js"],
+  "src/langgraph-watch/watcher.ts": ["../logging/log.js"],
+  "src/http/langgraph.ts": ["../langgraph-watch/watcher.js"],
+  "src/supervisor/watch.ts": ["../langgraph-watch/watcher.js"],
 };
 
 /** The violations the probe must produce (rule: from → to), and nothing else. */
@@ -73,6 +76,7 @@ const EXPECTED = [
   "base-stays-below: src/logging/log.ts → src/app/root.ts",
   "app-only-from-the-top: src/logging/log.ts → src/app/root.ts",
   "graphs-on-agents: graphs/wiring.ts → src/http/server.ts",
+  "langgraph-watch-only-for-readers: src/supervisor/watch.ts → src/langgraph-watch/watcher.ts",
 ].sort();
 
 interface Violation { rule: { name: string }; from: string; to: string }

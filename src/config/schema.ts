@@ -116,6 +116,14 @@ export interface Config {
   perfAlertForMs: number;
   /** An agent's first seconds after a (re)start raise no threshold alert. @defaultValue 60 s */
   perfStartupGraceMs: number;
+  /** A LangGraph server (`langgraphjs dev`, LangGraph Platform) whose threads and runs the dashboard watches; unset = no watcher. */
+  langgraphApiUrl?: string;
+  /** Sent as `x-api-key` to that server. @defaultValue none (not taken from LANGSMITH_API_KEY) */
+  langgraphApiKey?: string;
+  /** A run `running`/`pending` with no progress for this long is shown stuck. @defaultValue 600 s */
+  langgraphStuckAfterMs: number;
+  /** The watcher asks the server at most this often (answers are cached in between). @defaultValue 15 s */
+  langgraphPollMs: number;
 }
 
 const ms = (v: number) => Math.round(v * 1000);
@@ -149,6 +157,10 @@ export const hostNameSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-
 const postgresUrl = z.string().trim()
   .regex(/^postgres(ql)?:\/\//, "expected a URL starting with postgres:// or postgresql://")
   .refine((s) => URL.canParse(s), "not a valid URL (percent-encode special characters in the user or password)");
+
+/** fetch() refuses URLs with credentials, so they are refused here, where the message can name the variable. */
+const langgraphUrl = z.url({ protocol: /^https?$/, message: "expected an http(s) URL" })
+  .refine((s) => !URL.canParse(s) || (!new URL(s).username && !new URL(s).password), "a user or password in the URL cannot be sent (fetch refuses it): put the key in LANGGRAPH_API_KEY");
 
 export const VARIABLES: VariableSpec[] = [
   { env: "AGENT_NAME", key: "agentName", default: "HeartbeatHealthAgent", allowed: "1-128 chars: letters, digits, . _ - : @ / space",
@@ -233,4 +245,12 @@ export const VARIABLES: VariableSpec[] = [
     description: "A live agent whose last heartbeat is older than this is shown `late` (amber; `events=late` notifies) before it turns stale at STALE_THRESHOLD. Unset: 2 × HEARTBEAT_INTERVAL, at most halfway to STALE_THRESHOLD", schema: seconds, toConfig: ms as never },
   { env: "LEADER_LEASE", key: "leaderLeaseMs", default: undefined, allowed: "seconds > 0",
     description: "With several monitors on one PostgreSQL database, the leader's lease: it renews every third of it, and a standby takes over this long after the leader died, hung or lost the network (see docs/postgres.md). Unset: 3 × HEARTBEAT_INTERVAL", schema: seconds, toConfig: ms as never },
+  { env: "LANGGRAPH_API_URL", key: "langgraphApiUrl", default: undefined, allowed: "an http(s) URL without user:password",
+    description: "A LangGraph server (`langgraphjs dev`, LangGraph Platform) whose stuck runs, errored runs and busy threads the dashboard shows next to our agents, with a cancel action (docs/langgraph.md). Unset: no watcher", schema: langgraphUrl, secret: true },
+  { env: "LANGGRAPH_API_KEY", key: "langgraphApiKey", default: undefined, allowed: "any text",
+    description: "Sent as x-api-key to LANGGRAPH_API_URL (a deployed server); never taken from LANGSMITH_API_KEY", schema: z.string().trim().min(1), secret: true },
+  { env: "LANGGRAPH_STUCK_AFTER", key: "langgraphStuckAfterMs", default: "600", allowed: "seconds > 0",
+    description: "A LangGraph run `running` or `pending` with no progress (run, thread or checkpoint update) for this long is shown stuck; a run whose server died mid-run stays `running` for ever", schema: seconds, toConfig: ms as never },
+  { env: "LANGGRAPH_POLL_INTERVAL", key: "langgraphPollMs", default: "15", allowed: "seconds > 0",
+    description: "The LangGraph watcher asks the server at most this often; answers in between come from its cache", schema: seconds, toConfig: ms as never },
 ];

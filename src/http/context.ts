@@ -5,6 +5,7 @@
 import type { FastifyInstance, onRequestHookHandler } from "fastify";
 import type { Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
+import type { LangGraphWatcher } from "../langgraph-watch/index.js";
 import type { Logger } from "../logging/index.js";
 import type { StateStore } from "../storage/index.js";
 import type { LiveUpdates } from "./live-updates.js";
@@ -23,6 +24,8 @@ export interface ServerContext {
   metrics: HttpMetrics;
   /** onRequest hook for state-changing routes: checks the bearer token (see safety.ts). */
   requireToken: onRequestHookHandler;
+  /** The LangGraph server watcher; undefined when LANGGRAPH_API_URL is unset. */
+  langgraph?: LangGraphWatcher;
 }
 
 /** A route module: registers its routes on the app. Listed in routes/index.ts. */

@@ -1,11 +1,12 @@
 /**
  * Turns every failure into a JSON answer `{ error, message }`: bad input 4xx (nothing was
  * written: validation runs before any store call), a restart nobody would serve 409, lock/DB
- * trouble 503, the rest 500.
+ * trouble 503, a LangGraph server that fails us 502, the rest 500.
  */
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { isAgentNotFoundError, isDatabaseError, isLockTimeoutError, isValidationError, ValidationError } from "../errors/index.js";
+import { isLangGraphWatchError } from "../langgraph-watch/index.js";
 import type { Logger } from "../logging/index.js";
 import { isAgentNotSupervisedError, isNoSupervisorError, isSupervisorGoneError } from "../supervision/index.js";
 import { describeIssue } from "./schemas.js";
@@ -23,6 +24,9 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: "Content-Type is application/json but the body is empty: send {} or no Content-Type",
 };
 
+/** The LangGraph server said no such run (404), or the run is not in a state for this (409); else it failed us (502). */
+const LANGGRAPH_STATUS: Record<string, number> = { LANGGRAPH_RUN_NOT_FOUND: 404, LANGGRAPH_RUN_STILL_ACTIVE: 409, LANGGRAPH_RUN_NOT_STUCK: 409 };
+
 export function installErrorHandler(app: FastifyInstance, logger: Logger, bodyLimit: number): void {
   app.setErrorHandler((e: unknown, req, reply) => {
     const err = e as FastifyError;
@@ -31,6 +35,11 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger, bodyLi
     if (isNoSupervisorError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.message });
     if (isAgentNotSupervisedError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.short });
     if (isSupervisorGoneError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.short });
+    if (isLangGraphWatchError(e)) {
+      const code = LANGGRAPH_STATUS[e.code] ?? 502;
+      if (code >= 500) logger.warn(`${req.method} ${req.url}: ${e.message}`);
+      return reply.code(code).send({ error: e.code, message: e.message, ...(e.runStatus ? { runStatus: e.runStatus } : {}) });
+    }
     if (isLockTimeoutError(e) || isDatabaseError(e)) {
       logger.warn(`${req.method} ${req.url}: ${err.message}`);
       return reply.code(503).send({ error: (err as { code: string }).code, message: err.message });

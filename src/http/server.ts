@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import { PortInUseError } from "../errors/index.js";
+import { watcherFromConfig, type LangGraphWatcher } from "../langgraph-watch/index.js";
 import type { Logger } from "../logging/index.js";
 import type { StateStore } from "../storage/index.js";
 import type { ServerContext } from "./context.js";
@@ -34,6 +35,8 @@ export interface StartServerOptions {
   sampleIntervalMs?: number;
   /** Largest request body accepted, in bytes. @defaultValue 16384 */
   bodyLimit?: number;
+  /** The LangGraph server watcher. @defaultValue one from LANGGRAPH_API_URL (none when unset) */
+  langgraph?: LangGraphWatcher;
 }
 
 export interface RunningServer {
@@ -65,6 +68,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const ctx: ServerContext = {
     store: opts.store, config: opts.config, logger, clock, monitorName, live, perf, metrics,
     requireToken: tokenHook(opts.config.apiToken),
+    langgraph: opts.langgraph ?? watcherFromConfig(opts.config, logger),
   };
 
   const app = Fastify({ logger: false, bodyLimit, routerOptions: { maxParamLength: 1024 }, forceCloseConnections: true });

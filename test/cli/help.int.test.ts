@@ -35,7 +35,7 @@ it("lists the commands, shows a command's help, and rejects a bad flag value wit
 async function listedCommands(cwd: string): Promise<string[]> {
   const top = await runCli(["--help"], { cwd });
   const names = [...top.stdout.split(/^Commands:$/m)[1]!.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((n) => n !== "help");
-  expect(names).toEqual(expect.arrayContaining(["start", "restart", "monitor", "dashboard", "status", "db-check", "cleanup-stale", "inspect", "logs", "doctor", "traces"]));
+  expect(names).toEqual(expect.arrayContaining(["start", "restart", "monitor", "dashboard", "status", "db-check", "cleanup-stale", "inspect", "logs", "doctor", "traces", "langgraph-runs"]));
   return names;
 }
 

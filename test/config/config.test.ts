@@ -62,6 +62,8 @@ describe("loadConfig", () => {
     ["LOG_RETENTION_DAYS", "0"],
     ["DASHBOARD_PORT", "70000"],
     ["AGENT_NAME", "bad\nname"],
+    ["LANGGRAPH_STUCK_AFTER", "0"],
+    ["LANGGRAPH_POLL_INTERVAL", "often"],
   ];
   it.each(bad)("rejects %s=%j with a message naming the variable, the value and what is allowed", (name, value) => {
     const e = configError({ [name]: value });
@@ -76,6 +78,18 @@ describe("loadConfig", () => {
     expect(e.variable).toBe("API_TOKEN");
     expect(e.message).not.toContain("short");
     expect(e.message).toContain("16+ characters");
+  });
+
+  it("reads the LangGraph watcher's settings, and refuses a LangGraph URL it could not use without echoing it", () => {
+    expect(loadConfig({})).toMatchObject({ langgraphApiUrl: undefined, langgraphStuckAfterMs: 600_000, langgraphPollMs: 15_000 });
+    expect(loadConfig({ LANGGRAPH_API_URL: "http://127.0.0.1:2024", LANGGRAPH_STUCK_AFTER: "90" })).toMatchObject({ langgraphApiUrl: "http://127.0.0.1:2024", langgraphStuckAfterMs: 90_000 });
+    const notHttp = configError({ LANGGRAPH_API_URL: "ftp://host/x" });
+    expect(notHttp.variable).toBe("LANGGRAPH_API_URL");
+    expect(notHttp.message).toContain("expected an http(s) URL");
+    const withPassword = configError({ LANGGRAPH_API_URL: "https://me:hunter2-secret@lg.example.com" });
+    expect(withPassword.variable).toBe("LANGGRAPH_API_URL");
+    expect(withPassword.message).toContain("LANGGRAPH_API_KEY");
+    expect(withPassword.message).not.toContain("hunter2");
   });
 
   it.each([["30", "30"], ["30", "10"], ["0.5", "0.4"]])("rejects HEARTBEAT_INTERVAL=%s with STALE_THRESHOLD=%s (threshold must exceed interval)", (interval, threshold) => {

@@ -24,6 +24,8 @@ export interface DevServer {
   output(): string;
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the whole group is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the whole group at once (a crash: nothing is flushed); resolves when it is gone. */
+  kill(): Promise<void>;
 }
 
 export interface DevServerOptions {
@@ -32,6 +34,10 @@ export interface DevServerOptions {
   graphs?: Record<string, string>;
   /** @defaultValue 120_000 (tsx compiles every graph on start; slow on a loaded machine) */
   startTimeoutMs?: number;
+  /** Start again in this project dir (a server's `dir`: its `.langgraph_api/` state is kept). */
+  dir?: string;
+  /** Listen on this port (a restart on the same address) instead of a free one. */
+  port?: number;
 }
 
 const live = new Set<DevServer>();
@@ -90,10 +96,10 @@ function launch(dir: string, port: number, env: Record<string, string>): { proc:
 
 /** Starts the dev server on a free port; retries on another port if that one was taken meanwhile. */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
-  const { dir } = devProject(opts.graphs);
+  const dir = opts.dir ?? devProject(opts.graphs).dir;
   const timeoutMs = opts.startTimeoutMs ?? 120_000;
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const { proc, out } = launch(dir, port, opts.env ?? {});
     const pid = proc.pid!;
     let exited = false;
@@ -111,11 +117,21 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
         const killDeadline = Date.now() + 10_000;
         while (groupAlive(pid) && Date.now() < killDeadline) await sleep(20);
       },
+      kill: async () => {
+        live.delete(server);
+        if (groupAlive(pid)) process.kill(-pid, "SIGKILL");
+        const killDeadline = Date.now() + 10_000;
+        while (groupAlive(pid) && Date.now() < killDeadline) await sleep(20);
+      },
     };
     live.add(server);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       // the CLI does not exit when its port is taken: it only logs EADDRINUSE
+      if (/EADDRINUSE/.test(out.text) && opts.port !== undefined) {
+        await server.stop();
+        throw new Error(`langgraphjs dev: port ${port} is taken; output:\n${out.text.slice(-3000)}`);
+      }
       if (/EADDRINUSE/.test(out.text) && attempt < 3) break;
       if (exited) {
         await server.stop();

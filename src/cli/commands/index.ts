@@ -11,7 +11,8 @@ import { register as inspect } from "./inspect.js";
 import { register as logs } from "./logs.js";
 import { register as doctor } from "./doctor.js";
 import { register as traces } from "./traces.js";
+import { register as langgraphRuns } from "./langgraph-runs.js";
 import { register as notifications } from "./notifications.js";
 import { register as silence } from "./silence.js";
 
-export const COMMANDS: Array<(program: Command) => void> = [start, restart, monitor, dashboard, status, dbCheck, cleanupStale, inspect, logs, doctor, traces, notifications, silence];
+export const COMMANDS: Array<(program: Command) => void> = [start, restart, monitor, dashboard, status, dbCheck, cleanupStale, inspect, logs, doctor, traces, langgraphRuns, notifications, silence];

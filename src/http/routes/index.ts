@@ -6,6 +6,7 @@ import { availabilityRoutes } from "./availability.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
 import { kumaPushRoutes } from "./kuma-push.js";
+import { langgraphRoutes } from "./langgraph.js";
 import { metricsRoutes } from "./metrics.js";
 import { pageRoutes } from "./page.js";
 import { perfRoutes } from "./perf.js";
@@ -28,4 +29,5 @@ export const ROUTES: RoutePlugin[] = [
   pingRoutes,
   kumaPushRoutes,
   notificationRoutes,
+  langgraphRoutes,
 ];
