@@ -12,7 +12,7 @@ import { assertPingKeyBind, assertSafeBind, startServer, type RunningServer } fr
 import { closeLogger, createLogger, type Logger } from "../logging/index.js";
 import { EXIT } from "../process/index.js";
 import { openStore, storageWhere, type StateStore } from "../storage/index.js";
-import { HostLock, InstanceLock, sharedByHosts } from "../supervision/index.js";
+import { AgentNameTakenError, HostLock, InstanceLock, namesTakenElsewhere, readSupervisors, sharedByHosts } from "../supervision/index.js";
 import { hostSystemNames } from "../supervisor/agent-specs.js";
 import { demoAgents, systemAgents, Supervisor, type AgentSpec } from "../supervisor/index.js";
 import { describeTracing, tracingSettings } from "../tracing/index.js";
@@ -61,6 +61,11 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
       });
     }
     const agents = [...systemAgents(config), ...(opts.demo ? demoAgents(config) : []), ...(opts.extra ?? [])];
+    if (sharedByHosts(config)) {
+      // one record per name: a second host running the same name would overwrite the first's story
+      const taken = namesTakenElsewhere(await readSupervisors(store, config), config.hostName, agents.map((a) => a.name));
+      if (taken.length > 0) throw new AgentNameTakenError(taken, config.hostName);
+    }
     const sup = (supervisor = new Supervisor({ config, store, logger, agents }));
     onStopSignals((signal) => {
       stopping ??= sup.stop(`${signal} received`);

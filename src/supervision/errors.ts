@@ -70,9 +70,20 @@ export class SupervisorGoneError extends BgAgentsError {
   }
 }
 
+/** PostgreSQL: an agent this host would run is already run by another host's running supervisor (one record per name). */
+export class AgentNameTakenError extends BgAgentsError {
+  constructor(readonly taken: ReadonlyArray<{ name: string; host: string; pid?: number }>, ourHost: string) {
+    const about = taken.map((t) => `${t.name} is already run by the supervisor of host ${t.host} (pid ${t.pid ?? "?"})`).join("; ");
+    super("AGENT_NAME_TAKEN", `${about}. Two hosts cannot run agents of the same name on one database: give the agent on ${ourHost} another name, ` +
+      `or stop it on ${[...new Set(taken.map((t) => t.host))].join(", ")} first.`);
+    this.name = "AgentNameTakenError";
+  }
+}
+
 const pidOnHost = (a: AgentWhereabouts) => `pid ${a.pid}${a.host ? ` on ${a.host}` : ""}`;
 
 export const isSupervisorRunningError = namedErrorGuard<SupervisorRunningError>("SupervisorRunningError");
 export const isNoSupervisorError = namedErrorGuard<NoSupervisorError>("NoSupervisorError");
 export const isAgentNotSupervisedError = namedErrorGuard<AgentNotSupervisedError>("AgentNotSupervisedError");
+export const isAgentNameTakenError = namedErrorGuard<AgentNameTakenError>("AgentNameTakenError");
 export const isSupervisorGoneError = namedErrorGuard<SupervisorGoneError>("SupervisorGoneError");

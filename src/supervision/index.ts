@@ -6,7 +6,7 @@
  */
 export { parseSupervisorRecord, monitorNameFor, type SupervisorRecord } from "./record.js";
 export {
-  readSupervision, readSupervisors, readSupervisorRecord, supervisedAgents, supervisionOf, supervisorRunning,
+  namesTakenElsewhere, readSupervision, readSupervisors, readSupervisorRecord, supervisedAgents, supervisionOf, supervisorRunning,
   type Supervision, type SupervisorsReader, type SystemStateReader,
 } from "./supervision.js";
 export { assertRestartable } from "./restartable.js";
@@ -15,5 +15,5 @@ export { HostLock, type HostLockOptions } from "./host-lock.js";
 export { hostAgentName, sharedByHosts, supervisorKey, supervisorLease, SUPERVISOR_KEY_PREFIX, type HostWhere } from "./host.js";
 export {
   SupervisorRunningError, NoSupervisorError, AgentNotSupervisedError, SupervisorGoneError, isSupervisorRunningError, isNoSupervisorError,
-  isAgentNotSupervisedError, isSupervisorGoneError, type AgentWhereabouts,
+  isAgentNotSupervisedError, isSupervisorGoneError, AgentNameTakenError, isAgentNameTakenError, type AgentWhereabouts,
 } from "./errors.js";

@@ -56,6 +56,13 @@ export async function readSupervisors(store: SupervisorsReader, config: Pick<Con
   return out;
 }
 
+/** The names among `ours` that another host's running supervisor already runs. */
+export function namesTakenElsewhere(sups: readonly Supervision[], ourHost: string, ours: readonly string[]): Array<{ name: string; host: string; pid?: number }> {
+  const wanted = new Set(ours);
+  return sups.filter((s) => s.running && s.host !== undefined && s.host !== ourHost)
+    .flatMap((s) => s.agents.filter((a) => wanted.has(a)).map((name) => ({ name, host: s.host!, ...(s.pid !== undefined && { pid: s.pid }) })));
+}
+
 /** The agents of every running supervisor (kept by clean-up, restarted by a bare `bg-agents restart`). */
 export function supervisedAgents(sups: readonly Supervision[]): string[] {
   return sups.flatMap((s) => s.agents);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SYSTEM_KEYS } from "../../src/storage/index.js";
 import {
-  assertRestartable, InstanceLock, isAgentNotSupervisedError, isNoSupervisorError, isSupervisorGoneError, isSupervisorRunningError, monitorNameFor,
+  AgentNameTakenError, assertRestartable, InstanceLock, isAgentNameTakenError, namesTakenElsewhere, isAgentNotSupervisedError, isNoSupervisorError, isSupervisorGoneError, isSupervisorRunningError, monitorNameFor,
   parseSupervisorRecord, readSupervision, supervisionOf, supervisorLockPath, type SystemStateReader,
 } from "../../src/supervision/index.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
@@ -128,3 +128,15 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error("expected an error");
 }
+
+describe("agent names across hosts (PostgreSQL)", () => {
+  const sup = (host: string, running: boolean, agents: string[]) => ({ ...supervisionOf({ ...record, host, agents }, running), host });
+  it("finds the names another host's running supervisor runs, and none of a gone one's or our own", () => {
+    const sups = [sup("a", true, ["etl", "HeartbeatHealthAgent@a"]), sup("b", false, ["crawler"]), sup("c", true, ["mailer"])];
+    expect(namesTakenElsewhere(sups, "c", ["etl", "crawler", "mailer", "HeartbeatHealthAgent@c"])).toEqual([{ name: "etl", host: "a", pid: 4321 }]);
+    expect(namesTakenElsewhere(sups, "a", ["etl"])).toEqual([]);
+    const e = new AgentNameTakenError(namesTakenElsewhere(sups, "c", ["etl"]), "c");
+    expect(isAgentNameTakenError(e)).toBe(true);
+    expect(e.message).toMatch(/etl is already run by the supervisor of host a \(pid 4321\)\. .*give the agent on c another name, or stop it on a first/);
+  });
+});
