@@ -7,5 +7,6 @@ export * from "./perf-types.js";
 export * from "./traces-types.js";
 export * from "./notify-types.js";
 export * from "./lease-types.js";
+export * from "./signals-types.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
 export { storageRefusal, storageWhere, type StorageRefusal } from "./refusal.js";

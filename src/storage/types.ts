@@ -9,6 +9,7 @@ import type { PerfStore } from "./perf-types.js";
 import type { AgentState } from "./states.js";
 import type { TraceStore } from "./traces-types.js";
 import type { NotifyStore } from "./notify-types.js";
+import type { SignalStore } from "./signals-types.js";
 import type { LeaderLease, LeaseFence } from "./lease-types.js";
 import type { StaleRule } from "../intelligence/phi-detector.js";
 
@@ -347,5 +348,7 @@ export interface StateStore extends AgentWriter, MonitorStore, RestartQueue, Tra
   readonly traces: TraceStore;
   /** The notifier's feed checkpoint, outbox and silences (src/notify). */
   readonly notify: NotifyStore;
+  /** Each agent's signal detectors, open anomalies and the anomaly feed (the monitor; read by CLI/dashboard). */
+  readonly signals: SignalStore;
   close(): Promise<void>;
 }

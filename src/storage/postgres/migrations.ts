@@ -13,9 +13,10 @@ import m005 from "./migrations/005-notify.js";
 import m006 from "./migrations/006-activity.js";
 import m007 from "./migrations/007-leases.js";
 import m008 from "./migrations/008-detection.js";
+import m009 from "./migrations/009-signals.js";
 
 /** In order; the position is the version. Each takes the quoted schema name. */
-export const MIGRATIONS: Array<(schema: string) => string> = [m001, m002, m003, m004, m005, m006, m007, m008];
+export const MIGRATIONS: Array<(schema: string) => string> = [m001, m002, m003, m004, m005, m006, m007, m008, m009];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -23,6 +23,7 @@ import { ident, migrate } from "./migrations.js";
 import { PgPerfStore } from "./perf.js";
 import { PgPings } from "./pings.js";
 import { PgNotifyStore } from "./notify.js";
+import { PgSignalStore } from "./signals.js";
 import { PgLeases, underFence } from "./leases.js";
 import type { LeaseCandidate, LeaseFence, LeaseMember } from "../lease-types.js";
 import { RetainingPostgresSaver } from "./saver.js";
@@ -73,6 +74,7 @@ export class PgStore implements StateStore {
   readonly traces: PgTraceStore;
   private readonly pings: PgPings;
   readonly notify: PgNotifyStore;
+  readonly signals: PgSignalStore;
   private readonly leases: PgLeases;
 
   private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
@@ -82,6 +84,7 @@ export class PgStore implements StateStore {
     this.traces = new PgTraceStore(core);
     this.pings = new PgPings(core);
     this.notify = new PgNotifyStore(core);
+    this.signals = new PgSignalStore(core);
     this.leases = new PgLeases(core);
   }
 

@@ -101,6 +101,8 @@ export function statements(s: string, detection: DetectionParams = {}) {
     deleteHistory: `DELETE FROM ${s}.agent_transitions WHERE agent = ANY($1::text[])`,
     deleteErrors: `DELETE FROM ${s}.agent_errors WHERE agent = ANY($1::text[])`,
     deletePings: `DELETE FROM ${s}.agent_pings WHERE agent = ANY($1::text[])`,
+    deleteSignals: `DELETE FROM ${s}.agent_signals WHERE agent = ANY($1::text[])`,
+    deleteAnomalies: `DELETE FROM ${s}.anomaly_events WHERE agent = ANY($1::text[])`,
   };
 }
 

@@ -31,6 +31,7 @@ import { SqlitePerfStore } from "./perf.js";
 import { SqlitePings } from "./pings.js";
 import { SqliteTraceStore } from "./traces.js";
 import { SqliteNotifyStore } from "./notify.js";
+import { SqliteSignalStore } from "./signals.js";
 import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
 import { assertAgentName } from "../agent-name.js";
@@ -79,6 +80,7 @@ export class SharedState implements StateStore {
   readonly perf = new SqlitePerfStore(this);
   readonly traces = new SqliteTraceStore(this);
   readonly notify = new SqliteNotifyStore(this);
+  readonly signals = new SqliteSignalStore(this);
   private readonly leases: SoleLeader;
 
   private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions & { fileId?: string }) {

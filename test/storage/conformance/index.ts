@@ -20,6 +20,7 @@ import { heartbeatBatchSuite } from "./heartbeat-batch.js";
 import { listingSuite } from "./listing.js";
 import { perfSuite } from "./perf.js";
 import { pingSuite } from "./pings.js";
+import { signalSuite } from "./signals.js";
 import { silenceSuite } from "./silences.js";
 import { sweepSuite } from "./sweep.js";
 import { traceSuite } from "./traces.js";
@@ -38,6 +39,7 @@ export function storageConformance(name: string, factory: StoreFactory): void {
     feedSuite(open);
     pingSuite(open);
     silenceSuite(open);
+    signalSuite(open);
     fleetSuite(open);
     perfSuite(open);
     traceSuite(open);
