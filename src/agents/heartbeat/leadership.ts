@@ -4,6 +4,7 @@
  * Only the leader sweeps and notifies; a standby keeps heartbeating and checking.
  */
 import { LeaderElector } from "../../leadership/index.js";
+import type { LeaseFence } from "../../storage/index.js";
 import type { AgentContext } from "../context.js";
 
 const electors = new WeakMap<AgentContext, LeaderElector>();
@@ -16,4 +17,15 @@ export function monitorLeadership(ctx: AgentContext): LeaderElector {
     void e.start();
   }
   return e;
+}
+
+/**
+ * The leader's fence for a write now, or undefined on a standby. A lease that lapsed since the last
+ * renewal (a stalled process, a clock that moved) is asked for once more first.
+ */
+export async function leaderFence(ctx: AgentContext): Promise<LeaseFence | undefined> {
+  const leadership = monitorLeadership(ctx);
+  await leadership.ready();
+  if (!leadership.isLeader()) await leadership.renew();
+  return leadership.fence();
 }

@@ -1,14 +1,15 @@
 /**
- * The HeartbeatHealthAgent's nodes: init → loop → check → stale? → update → log → wait.
+ * The HeartbeatHealthAgent's nodes: init → loop → check → stale? → update → log → signals → wait.
  * Each node is safe to re-run (an interrupted node re-runs on resume).
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { SYSTEM_AGENTS } from "../../storage/index.js";
 import { contextOf, type AgentContext } from "../context.js";
 import { hasCycleBudget, registerSelf, sendHeartbeat, waitForNextCycle } from "../runtime/lifecycle.js";
-import { monitorLeadership } from "./leadership.js";
+import { leaderFence } from "./leadership.js";
 import { STALE_SAMPLE, type HeartbeatStateType, type HeartbeatUpdate } from "./state.js";
 import { checkClock } from "./clock-guard.js";
+import { watchSignals } from "./signal-watch.js";
 import type { SweepOptions } from "../../storage/index.js";
 
 export const HEARTBEAT_AGENT = SYSTEM_AGENTS.monitor;
@@ -55,9 +56,9 @@ export async function checkAgents(state: HeartbeatStateType, config?: LangGraphR
   return { staleCount: count, staleSample: sample, recovered: [...new Set(back.map((t) => t.agent))], lastCheckAt: now };
 }
 
-export function routeAfterCheck(state: HeartbeatStateType): "update" | "log" | "wait" {
+export function routeAfterCheck(state: HeartbeatStateType): "update" | "log" | "signals" {
   if (state.staleCount > 0) return "update";
-  return state.recovered.length > 0 ? "log" : "wait";
+  return state.recovered.length > 0 ? "log" : "signals";
 }
 
 /**
@@ -66,9 +67,7 @@ export function routeAfterCheck(state: HeartbeatStateType): "update" | "log" | "
  */
 export async function updateStates(_state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
   const c = await ctx(config);
-  const leadership = monitorLeadership(c);
-  await leadership.ready();
-  const fence = leadership.fence();
+  const fence = await leaderFence(c);
   const opts = sweepOptions(c);
   if (!fence || !opts) return { newlyStale: [] };
   return { newlyStale: await c.store.markStaleAgents(c.config.staleThresholdMs, { ...opts, fence }) };
@@ -85,6 +84,22 @@ export async function logChanges(state: HeartbeatStateType, config?: LangGraphRu
   }
   for (const name of state.recovered) {
     c.logger.info(`agent ${name} is back: heartbeat resumed after being stale`, { module: "heartbeat", recoveredAgent: name, cycle: state.cycle });
+  }
+  return {};
+}
+
+/**
+ * Anomalies on the agents' own signals (src/agents/heartbeat/signal-watch.ts): the leader observes
+ * the newest stored sample set once and logs each anomaly when it starts and when it ends.
+ */
+export async function watchAgentSignals(state: HeartbeatStateType, config?: LangGraphRunnableConfig): Promise<HeartbeatUpdate> {
+  const c = await ctx(config);
+  const fence = await leaderFence(c);
+  if (!fence) return {};
+  for (const e of await watchSignals({ store: c.store, fence })) {
+    const fields = { module: "heartbeat", anomalyAgent: e.agent, signal: e.signal, value: e.value, baseline: e.baseline, cycle: state.cycle };
+    if (e.kind === "started") c.logger.warn(`anomaly: ${e.agent}: ${e.text}`, fields);
+    else c.logger.info(`anomaly over: ${e.agent}: ${e.text}`, fields);
   }
   return {};
 }
