@@ -8,13 +8,14 @@
 import picomatch from "picomatch";
 import type { Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
-import type { LeaseFence, MonitorStore, NotifyStore, OutboxEntry, Silence, TransitionFeed } from "../storage/index.js";
+import type { LeaseFence, MonitorStore, NotifyStore, OutboxEntry, Silence, SignalStore, TransitionFeed } from "../storage/index.js";
+import { planAnomalies } from "./anomaly-news.js";
 import { deliver } from "./deliver.js";
 import { emptyPlanState, narrow, plan, type PlanState } from "./plan.js";
 import type { ChannelSpec, Notification } from "./types.js";
 
 export interface NotifierOptions {
-  store: TransitionFeed & Pick<MonitorStore, "findStaleAgents"> & { notify: NotifyStore };
+  store: TransitionFeed & Pick<MonitorStore, "findStaleAgents"> & { notify: NotifyStore; signals?: Pick<SignalStore, "events"> };
   channels: readonly ChannelSpec[];
   clock: Clock;
   logger: Logger;
@@ -101,7 +102,8 @@ export class Notifier {
     if (cp.tickAt === null) {
       // first run on this database: what happened before notifications were set up is history, not news
       const { lastId } = await store.countTransitions(cp.cursor);
-      await store.notify.commitPlan([], { cursor: lastId, state: emptyPlanState(), tickAt: now }, this.o.fence?.());
+      const state = { ...emptyPlanState(), anomalyCursor: await this.lastAnomalyId() };
+      await store.notify.commitPlan([], { cursor: lastId, state, tickAt: now }, this.o.fence?.());
       return;
     }
     const state = (cp.state as PlanState | null) ?? emptyPlanState();
@@ -113,7 +115,8 @@ export class Notifier {
       now, host: this.o.host, dashboardUrl: this.o.dashboardUrl, groupWindowMs: this.o.groupWindowMs,
       flapWindowMs: this.o.flapWindowMs, flapCount: this.o.flapCount, isSilenced: silenced, suspicion,
     });
-    const notes = [...p.notifications, ...(await this.lateNews(now, silenced))];
+    const anomalies = await this.anomalyNews(p.state, now, silenced);
+    const notes = [...p.notifications, ...anomalies, ...(await this.lateNews(now, silenced))];
     if (now - cp.tickAt > this.o.monitorDownAfterMs) notes.unshift(this.monitorWasDown(cp.tickAt, now));
     const entries: OutboxEntry[] = [];
     for (const ch of this.o.channels) {
@@ -125,8 +128,30 @@ export class Notifier {
       }
     }
     // nothing new: write only now and then, to keep the liveness stamp the next start reads
-    if (entries.length === 0 && p.through === cp.cursor && now - cp.tickAt < this.o.monitorDownAfterMs / 4) return;
+    const moved = p.through !== cp.cursor || p.state.anomalyCursor !== state.anomalyCursor;
+    if (entries.length === 0 && !moved && now - cp.tickAt < this.o.monitorDownAfterMs / 4) return;
     await store.notify.commitPlan(entries, { cursor: p.through, state: p.state, tickAt: now }, this.o.fence?.());
+  }
+
+  /** The newest anomaly event's id (0 when none): what happened before is history, not news. */
+  private async lastAnomalyId(): Promise<number> {
+    let last = 0;
+    for (let page = await this.o.store.signals?.events({ limit: 1000 }); page?.length; page = await this.o.store.signals?.events({ afterId: last, limit: 1000 })) last = page.at(-1)!.id;
+    return last;
+  }
+
+  /** Messages of event `anomaly` for anomaly starts and ends since the plan's cursor, which it moves. */
+  private async anomalyNews(state: PlanState, now: number, silenced: (agent: string, at: number) => boolean): Promise<Notification[]> {
+    const signals = this.o.store.signals;
+    if (!signals) return [];
+    if (state.anomalyCursor === undefined) {
+      state.anomalyCursor = await this.lastAnomalyId();
+      return [];
+    }
+    const events = await signals.events({ afterId: state.anomalyCursor, limit: 1000 });
+    const a = planAnomalies(events, state.anomalyCursor, { now, host: this.o.host, dashboardUrl: this.o.dashboardUrl, groupWindowMs: this.o.groupWindowMs, isSilenced: silenced });
+    state.anomalyCursor = a.through;
+    return a.notifications;
   }
 
   /** One message naming the live agents newly past LATE_AFTER, when a channel asked for `late`. */

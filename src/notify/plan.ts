@@ -35,6 +35,8 @@ export interface PlanState {
   /** Agents we said were down (stale, failed, error) and have not said are back. */
   down: string[];
   flaps: Record<string, FlapState>;
+  /** The last anomaly event planned (src/notify/anomaly-news.ts); absent until the feed was first read. */
+  anomalyCursor?: number;
 }
 
 export const emptyPlanState = (): PlanState => ({ down: [], flaps: {} });
@@ -93,7 +95,7 @@ export function plan(transitions: readonly Transition[], cursor: number, prev: P
     delete flaps[agent];
   }
   const notifications = [...[...groups].map(([event, changes]) => grouped(event, changes, o)), ...extra];
-  return { notifications, through, state: { down: [...down].sort(), flaps } };
+  return { notifications, through, state: { ...prev, down: [...down].sort(), flaps } };
 }
 
 const WORDS: Record<string, [string, string]> = {

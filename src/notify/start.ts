@@ -3,13 +3,13 @@ import { hostname } from "node:os";
 import type { Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
-import type { LeaseFence, MonitorStore, NotifyStore, TransitionFeed } from "../storage/index.js";
+import type { LeaseFence, MonitorStore, NotifyStore, SignalStore, TransitionFeed } from "../storage/index.js";
 import { channelsFromConfig, dashboardLink } from "./config.js";
 import { Notifier } from "./notifier.js";
 
 export interface StartNotifierOptions {
   config: Config;
-  store: TransitionFeed & Pick<MonitorStore, "findStaleAgents"> & { notify: NotifyStore };
+  store: TransitionFeed & Pick<MonitorStore, "findStaleAgents"> & { notify: NotifyStore; signals?: Pick<SignalStore, "events"> };
   clock: Clock;
   logger: Logger;
   isLeader?: () => boolean;

@@ -185,3 +185,36 @@ describe("Notifier", () => {
     expect(bodies(a).map((x) => x.title)).toEqual(["slow is late", "2 agents late: fine, slow"]);
   });
 });
+
+describe("Notifier: anomalies", () => {
+  const ev = (agent: string, kind: "started" | "ended", signal = "rssBytes") =>
+    ({ at: clock.now(), agent, signal, kind, value: 3e8, baseline: 8e7, text: kind === "started" ? "RSS 286 MB, usually 76 MB" : "RSS 76 MB, usually 76 MB: back to normal" });
+
+  it("anomalies that start together are one message of event anomaly, sent once; their end is one more; history is not news", async () => {
+    await store.signals.save([], [ev("old", "started")]); // before notifications were set up
+    const n = notifier({ channels: parseChannelUrls(`${a.url}/a?events=anomaly\n${b.url}/b?events=stale`) });
+    await n.tick();
+    await store.signals.save([], [ev("leaky", "started"), ev("hot", "started", "cpuPercent")]);
+    await tick(n);
+    await tick(n);
+    const got = bodies(a);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ event: "anomaly", title: "2 anomalies: leaky (RSS 286 MB, usually 76 MB), hot (RSS 286 MB, usually 76 MB)" });
+    await store.signals.save([], [ev("leaky", "ended")]);
+    await tick(n);
+    expect(bodies(a).map((x) => x.title)).toEqual([got[0]!.title, "leaky: RSS 76 MB, usually 76 MB: back to normal"]);
+    expect(b.requests).toEqual([]); // that channel did not ask for anomalies
+    // a new notifier (a restart) reads the cursor from the database: nothing again
+    await tick(notifier({ channels: parseChannelUrls(`${a.url}/a?events=anomaly`) }));
+    expect(bodies(a)).toHaveLength(2);
+  });
+
+  it("a silenced agent's anomaly is not sent", async () => {
+    const n = notifier({ channels: parseChannelUrls(`${a.url}/a?events=anomaly`) });
+    await n.tick();
+    await store.notify.addSilence({ pattern: "quiet-*", untilMs: 3_600_000 });
+    await store.signals.save([], [ev("quiet-1", "started")]);
+    await tick(n);
+    expect(a.requests).toEqual([]);
+  });
+});
