@@ -47,6 +47,16 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
       for (const a of await store.getRegisteredAgents()) if (isLiveState(a.state)) this.set({ agent: a.name }, toSuspicionView(a, now, detection).phi);
     },
   });
+  new client.Gauge({
+    name: "bg_agents_anomaly", help: "1 for each signal of a live agent that is anomalous now (far above its own usual level for several samples; docs/detection.md)", labelNames: ["agent", "signal"], registers: [registry],
+    async collect() {
+      this.reset();
+      const open = await store.signals.withOpenAnomalies();
+      if (open.length === 0) return;
+      const live = new Set((await store.getRegisteredAgents()).filter((a) => isLiveState(a.state)).map((a) => a.name));
+      for (const r of open) if (live.has(r.agent)) for (const signal of Object.keys(r.open)) this.set({ agent: r.agent, signal }, 1);
+    },
+  });
   new client.Counter({
     name: "bg_agents_checks_total", help: "Health-check cycles completed by the HeartbeatHealthAgent (its heartbeats)", registers: [registry],
     async collect() {

@@ -32,13 +32,15 @@ async function prepare(fill: (s: SharedState, clock: ManualClock) => Promise<voi
 }
 
 describe("bg-agents status", () => {
-  it("shows an agent whose RSS rises steadily towards PERF_RSS_MB as degrading, with the time to the limit", async () => {
+  it("shows an agent whose RSS rises steadily towards PERF_RSS_MB as degrading, with the time to the limit, and its open anomalies", async () => {
     const MB = 1024 * 1024;
     const { dir, path } = await prepare(async (s, clock) => {
+      clock.advance(-21 * 60_000); // the agents' run began before the samples
       await s.registerAgent("leaky");
       await s.updateAgentState("leaky", "active", "started");
       await s.registerAgent("steady");
       await s.updateAgentState("steady", "active", "started");
+      clock.advance(21 * 60_000);
       // 20 minutes of samples, one a minute, ending now: leaky grows 10 MB/min from 100 MB, steady stays at 100 MB
       for (let i = 0; i < 20; i++) {
         await s.perf.record(clock.now() - (19 - i) * 60_000, [
@@ -46,18 +48,26 @@ describe("bg-agents status", () => {
           { metric: "agent.rss_bytes", agent: "steady", value: (100 + (i % 3)) * MB },
         ]);
       }
+      for (const name of ["leaky", "steady"]) await s.updateHeartbeat(name); // fresh beats; the run still began 21 min ago
+      const open = { cpuPercent: { since: clock.now() - 60_000, value: 95, baseline: 3, text: "CPU 95%, usually 3.0%" } };
+      await s.signals.save([{ agent: "steady", sampledAt: clock.now(), state: {}, open }], []);
     });
     const r = await runCli(["status", "--json"], { cwd: dir, env: { DATABASE_PATH: path, PERF_RSS_MB: "512" } });
     expect(r.code).toBe(0);
-    const out = parseJson<{ agents: Array<{ name: string; degrading: { text: string; timeToLimitMs: number } | null }> }>(r);
+    const out = parseJson<{ agents: Array<{ name: string; degrading: { text: string; timeToLimitMs: number } | null; anomalies: Array<{ signal: string; text: string }> }> }>(r);
     const leaky = out.agents.find((a) => a.name === "leaky")!;
     // at now the line is at 290 MB: (512 - 290) / 10 = 22 min
     expect(leaky.degrading?.text).toMatch(/^degrading: RSS will reach the limit in about 2[12] min/);
     expect(leaky.degrading!.timeToLimitMs / 60_000).toBeCloseTo(22.2, 0);
     expect(out.agents.find((a) => a.name === "steady")!.degrading).toBeNull();
+    expect(out.agents.find((a) => a.name === "steady")!.anomalies).toEqual([expect.objectContaining({ signal: "cpuPercent", text: "CPU 95%, usually 3.0%" })]);
+    expect(leaky.anomalies).toEqual([]);
     const human = await runCli(["status"], { cwd: dir, env: { DATABASE_PATH: path, PERF_RSS_MB: "512" } });
     expect(human.stdout).toMatch(/leaky\s+Active degrading/);
     expect(human.stdout).not.toMatch(/steady\s+Active degrading/);
+    expect(human.stdout).toMatch(/steady\s+Active anomaly/);
+    expect(human.stdout).toMatch(/leaky: degrading: RSS will reach the limit in about 2[12] min/);
+    expect(human.stdout).toMatch(/steady: anomaly since \S+: CPU 95%, usually 3\.0%/);
   });
 
   it("exits 0 when every agent is active and --json agents are exactly toAgentView of the stored records", async () => {
@@ -79,8 +89,9 @@ describe("bg-agents status", () => {
     // the CLI's "now" is recoverable from its own output; with it, every view must match exactly
     for (const view of out.agents) {
       const now = Date.parse(view.lastHeartbeat) + view.lastHeartbeatAgeMs;
-      const { suspicion, degrading, ...agentView } = view as AgentView & { suspicion: unknown; degrading: unknown };
+      const { suspicion, degrading, anomalies, ...agentView } = view as AgentView & { suspicion: unknown; degrading: unknown; anomalies: unknown };
       expect(degrading).toBeNull();
+      expect(anomalies).toEqual([]);
       const record = records.find((x) => x.name === view.name)!;
       expect(agentView).toEqual(toAgentView(record, now));
       // one heartbeat: no rhythm learned yet, so phi 0 and the fixed threshold

@@ -24,11 +24,16 @@ const healthz = async (url: string) => {
 };
 
 describe("/metrics", () => {
-  it("parses as Prometheus text and carries agents, ages, checks, transitions, DB and lock latency", async () => {
+  it("parses as Prometheus text and carries agents, ages, checks, transitions, anomalies, DB and lock latency", async () => {
     const { url, store, server } = await startTestServer();
     await post(`${url}/api/agents/worker-1/heartbeat`);
     await post(`${url}/api/agents/worker%222/heartbeat`); // a quote in a label value must be escaped
     await store.updateAgentState("worker-1", "stale", "test");
+    const open = (signal: string) => ({ [signal]: { since: store.clock.now(), value: 99, baseline: 2, text: "x" } });
+    await store.signals.save([
+      { agent: "worker\"2", sampledAt: store.clock.now(), state: {}, open: open("cpuPercent") },
+      { agent: "worker-1", sampledAt: store.clock.now(), state: {}, open: open("rssBytes") }, // stale: not shown
+    ], []);
     await waitFor(async () => (await server.app.inject({ url: "/api/perf" })).json().samples.length > 0);
     const res = await fetch(`${url}/metrics`);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -37,6 +42,7 @@ describe("/metrics", () => {
       bg_agents_agents: "gauge",
       bg_agents_heartbeat_age_seconds: "gauge",
       bg_agents_suspicion_phi: "gauge",
+      bg_agents_anomaly: "gauge",
       bg_agents_checks_total: "counter",
       bg_agents_transitions_total: "counter",
       bg_agents_db_read_seconds: "histogram",
@@ -51,6 +57,9 @@ describe("/metrics", () => {
     expect(ages.sort()).toEqual(["worker\"2", "worker-1"]);
     // phi for live agents only; one heartbeat teaches no rhythm, so 0
     expect(families.get("bg_agents_suspicion_phi")!.samples.map((s) => [s.labels.agent, s.value])).toEqual([["worker\"2", 0]]);
+    expect(families.get("bg_agents_anomaly")!.samples.map((s) => [s.labels.agent, s.labels.signal, s.value])).toEqual([["worker\"2", "cpuPercent", 1]]);
+    const detail = (await (await fetch(`${url}/api/agents/${encodeURIComponent("worker\"2")}`)).json()) as { anomalies: unknown[]; degrading: unknown };
+    expect(detail).toMatchObject({ anomalies: [{ signal: "cpuPercent", value: 99, baseline: 2, text: "x" }], degrading: null });
     const toStale = families.get("bg_agents_transitions_total")!.samples.find((s) => s.labels.to === "stale");
     expect(toStale?.value).toBe(1);
     expect(families.get("bg_agents_db_read_seconds")!.samples.find((s) => s.name.endsWith("_count"))!.value).toBeGreaterThan(0);

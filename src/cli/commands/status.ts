@@ -8,7 +8,8 @@ import { AGENT_STATES, isAgentState, isLiveState, LIVE_STATES as LIVE, MONITOR_L
 import { toAgentView, toSummaryView, type AgentView, type SummaryView } from "../../views/agent-view.js";
 import { readAvailability, type AvailabilityView } from "../../views/fleet-availability.js";
 import { toSuspicionView, type SuspicionView } from "../../views/suspicion.js";
-import { readDegrading, type DegradingView } from "../../views/degrading.js";
+import { degradingLimits, readDegrading, type DegradingView } from "../../views/degrading.js";
+import { toAnomalyViews, type AnomalyView } from "../../views/anomalies.js";
 import { colourEnabled, painter, STATE_COLOURS, type Paint } from "../format/colour.js";
 import { printJson } from "../format/json.js";
 import { renderTable } from "../format/table.js";
@@ -24,7 +25,8 @@ interface StatusOptions extends DbOptions {
 export interface StatusReport {
   summary: SummaryView;
   /** Each with its suspicion (phi, its stale bound and the rule behind it; docs/detection.md). */
-  agents: (AgentView & { suspicion: SuspicionView; degrading: DegradingView | null })[];
+  /** …its most urgent degrading signal (null when none) and its open anomalies. */
+  agents: (AgentView & { suspicion: SuspicionView; degrading: DegradingView | null; anomalies: AnomalyView[] })[];
   /** Live agents whose heartbeat is older than STALE_THRESHOLD but not (yet) marked stale. */
   overdue: string[];
   staleThresholdMs: number;
@@ -53,9 +55,13 @@ export function register(program: Command): void {
         const now = Date.now();
         const records = await store.getRegisteredAgents(opts.state ? { states: opts.state } : {});
         const agents = [];
+        const open = new Map((await store.signals.withOpenAnomalies()).map((s) => [s.agent, s]));
         for (const r of records) {
-          const degrading = isLiveState(r.state) ? await readDegrading(store.perf, r.name, config.perfRssMb, now) : null;
-          agents.push({ ...toAgentView(r, now, { lateAfterMs: config.lateAfterMs }), suspicion: toSuspicionView(r, now, config), degrading });
+          const live = isLiveState(r.state);
+          const suspicion = toSuspicionView(r, now, config);
+          const degrading = live ? await readDegrading(store.perf, r.name, r.startedAt, degradingLimits(config, suspicion.staleAfterMs), now) : null;
+          const anomalies = live ? toAnomalyViews(open.get(r.name)) : [];
+          agents.push({ ...toAgentView(r, now, { lateAfterMs: config.lateAfterMs }), suspicion, degrading, anomalies });
         }
         const overdue = (await store.findStaleAgents(config.staleThresholdMs, 1000)).sample.map((s) => s.name);
         const availability = Object.fromEntries(await readAvailability(store, records, now));
@@ -87,7 +93,7 @@ export function renderStatus(r: StatusReport, paint: Paint): string {
   const table = r.agents.length
     ? renderTable(r.agents, [
         { header: "AGENT", value: (a) => a.name, max: 40 },
-        { header: "STATE", value: (a) => paint(STATE_COLOURS[a.state], a.stateLabel) + (a.late && !overdue.has(a.name) ? " " + paint("yellow", "late") : "") + (a.degrading ? " " + paint("yellow", "degrading") : "") },
+        { header: "STATE", value: (a) => paint(STATE_COLOURS[a.state], a.stateLabel) + (a.late && !overdue.has(a.name) ? " " + paint("yellow", "late") : "") + (a.degrading ? " " + paint("yellow", "degrading") : "") + (a.anomalies.length ? " " + paint("yellow", "anomaly") : "") },
         { header: "UPTIME", value: (a) => (LIVE.includes(a.state) ? a.uptimeText : "-"), align: "right" },
         { header: "LAST HEARTBEAT", value: (a) => (overdue.has(a.name) ? paint("yellow", `${formatAge(a.lastHeartbeatAgeMs)} (overdue)`) : formatAge(a.lastHeartbeatAgeMs)) },
         { header: "PID@HOST", value: (a) => (a.pid === null && a.host === null ? "-" : `${a.pid ?? "?"}@${a.host ?? "?"}`), max: 30 },
@@ -109,6 +115,11 @@ export function renderStatus(r: StatusReport, paint: Paint): string {
     const one = (s: (typeof perHost)[number]) => `${s.host} (pid ${s.pid ?? "?"}, ${s.running ? "running" : paint("red", `gone${s.seenAt !== null ? `, last seen ${formatAge(now - s.seenAt)}` : ""}`)}, ${s.agents.length} agents)`;
     lines.push(`Supervisors: ${perHost.map(one).join(", ")}`);
   }
+  const notes = r.agents.flatMap((a) => [
+    ...(a.degrading ? [`${a.name}: ${a.degrading.text}`] : []),
+    ...a.anomalies.map((x) => `${a.name}: anomaly since ${x.since}: ${x.text}`),
+  ]);
+  if (notes.length) lines.push("", ...notes.map((n) => paint("yellow", n)));
   if (r.overdue.length) {
     lines.push(paint("yellow", `${r.overdue.length} live agent(s) have not heartbeated for over ${r.staleThresholdMs / 1000}s but are not marked stale: is the monitor running? Try: bg-agents doctor`));
   }

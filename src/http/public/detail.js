@@ -45,6 +45,7 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
           fact("Heartbeats", String(a.heartbeats)),
           fact("Suspicion (phi)", suspicionText(detail.suspicion)),
           fact("Trend", detail.degrading ? detail.degrading.text : "steady"),
+          fact("Anomalies", anomalyText(detail.anomalies)),
           fact("Heartbeat latency", a.heartbeatLatencyMs === null ? "–" : `${a.heartbeatLatencyMs.toFixed(2)} ms`),
           fact("RSS / CPU", `${bytes(a.rssBytes)} / ${a.cpuPercent === null ? "–" : a.cpuPercent.toFixed(1) + " %"}`),
           fact("Restarts", `${a.restarts}${a.restartRequested ? " (restart requested)" : ""}`),
@@ -78,6 +79,12 @@ export async function renderDetail(section, name, { onClose, onMessage }) {
     (v) => (v >= 10_000 ? duration(v) : `${v.toFixed(0)} ms`));
   lineChart(latencyChart, [{ label: "reported latency", color: "#0969da", points: detail.samples.map((p) => [p[0], p[2]]) }],
     (v) => v.toFixed(v < 10 ? 2 : 0));
+}
+
+/** "RSS 412 MB, usually 80 MB (since 12:03:04)": text only. */
+function anomalyText(list) {
+  if (!list || list.length === 0) return "none";
+  return list.map((x) => `${x.text} (since ${clock(x.since)})`).join("; ");
 }
 
 function fact(label, value) {

@@ -5,10 +5,11 @@
  */
 import { basename } from "node:path";
 import { AgentNotFoundError } from "../../errors/index.js";
-import { MONITOR_LEASE, stateVocabulary } from "../../storage/index.js";
+import { isLiveState, MONITOR_LEASE, stateVocabulary } from "../../storage/index.js";
 import { toAgentView, toSummaryView } from "../../views/agent-view.js";
 import { toSuspicionView } from "../../views/suspicion.js";
-import { readDegrading } from "../../views/degrading.js";
+import { degradingLimits, readDegrading } from "../../views/degrading.js";
+import { readAnomalies } from "../../views/anomalies.js";
 import { queryAgents } from "../agent-query.js";
 import type { RoutePlugin } from "../context.js";
 import { parseOr400 } from "../errors.js";
@@ -47,11 +48,15 @@ export const agentRoutes: RoutePlugin = (app, ctx) => {
     const now = ctx.clock.now();
     // the transition list is oldest-first: take the last day, keep the newest 100
     const transitions = (await ctx.store.getTransitions({ agent: name, since: now - 86_400_000, limit: 5000 })).slice(-100);
+    const suspicion = toSuspicionView(record, now, ctx.config);
+    const live = isLiveState(record.state);
     return {
       agent: toAgentView(record, now, { lateAfterMs: ctx.config.lateAfterMs }),
-      suspicion: toSuspicionView(record, now, ctx.config),
-      /** RSS rising steadily towards PERF_RSS_MB (null when not): shown like `late` */
-      degrading: await readDegrading(ctx.store.perf, name, ctx.config.perfRssMb, now),
+      suspicion,
+      /** A signal of this run rising steadily towards its limit, the soonest (null when none): shown like `late` */
+      degrading: live ? await readDegrading(ctx.store.perf, name, record.startedAt, degradingLimits(ctx.config, suspicion.staleAfterMs), now) : null,
+      /** Its signals' open anomalies (docs/detection.md), oldest first */
+      anomalies: live ? await readAnomalies(ctx.store.signals, name) : [],
       staleThresholdMs: ctx.config.staleThresholdMs,
       transitions: transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
       errors: (await ctx.store.getErrors({ agent: name, limit: 20 })).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
