@@ -21,6 +21,14 @@ const logLevel = z
 export const DETECTION_MODES = ["fixed", "adaptive"] as const;
 export type DetectionMode = (typeof DETECTION_MODES)[number];
 
+export const PROACTIVE_RESTART_MODES = ["off", "predicted"] as const;
+export type ProactiveRestartMode = (typeof PROACTIVE_RESTART_MODES)[number];
+
+const proactiveRestartMode = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(PROACTIVE_RESTART_MODES, { message: "expected off or predicted" }));
+
 const detectionMode = z
   .string()
   .transform((s) => s.trim().toLowerCase())
@@ -94,6 +102,10 @@ export interface Config {
   phiThreshold: number;
   /** How often the monitor sweeps for stale agents; unset = heartbeatIntervalMs. */
   checkIntervalMs?: number;
+  /** "predicted": the supervisor restarts an agent predicted to reach its limit within proactiveRestartLeadMs. @defaultValue "off" */
+  proactiveRestart: ProactiveRestartMode;
+  /** @defaultValue 600 s */
+  proactiveRestartLeadMs: number;
   /** Notification channel URLs (comma/newline separated); see src/notify/channel-url.ts. */
   notifyUrls?: string;
   /** A file holding more channel URLs, one per line. */
@@ -227,6 +239,10 @@ export const VARIABLES: VariableSpec[] = [
     description: "Adaptive detection: the suspicion level (phi) that marks an agent stale; 8 means a live agent is called dead about once in 10^8 gaps if its gaps are normal", schema: z.coerce.number({ message: "expected a number" }).finite().min(1, "expected at least 1").max(50, "expected at most 50") },
   { env: "CHECK_INTERVAL", key: "checkIntervalMs", default: undefined, allowed: "seconds > 0, less than STALE_THRESHOLD",
     description: "Seconds between stale sweeps of the monitor; unset = HEARTBEAT_INTERVAL", schema: seconds, toConfig: ms as never },
+  { env: "PROACTIVE_RESTART", key: "proactiveRestart", default: "off", allowed: "off, predicted",
+    description: "predicted: the supervisor restarts an agent that is `degrading` (RSS, event-loop lag or error rate rising steadily towards its limit) before it gets there, one agent at a time, within the restart budget; see docs/detection.md", schema: proactiveRestartMode },
+  { env: "PROACTIVE_RESTART_LEAD", key: "proactiveRestartLeadMs", default: "600", allowed: "seconds > 0",
+    description: "PROACTIVE_RESTART=predicted: restart once the soonest estimate of reaching the limit is this close", schema: seconds, toConfig: ms as never },
   { env: "NOTIFY_URLS", key: "notifyUrls", default: undefined, allowed: "comma-separated URLs: http(s)://, ntfy://, smtp(s)://",
     description: "Where notifications go (webhook, Slack, Discord, ntfy, e-mail; `?events=` and `?agents=` filter); see docs/notifications.md", schema: z.string().trim().min(1), secret: true },
   { env: "NOTIFY_URLS_FILE", key: "notifyUrlsFile", default: undefined, allowed: "a file path",

@@ -133,7 +133,8 @@ function risesThroughout(window: Sample[], slope: number, o: TrendOptions): bool
   });
 }
 
-function duration(ms: number): string {
+/** "40 s", "14 min", "2.5 h": how far off a forecast is, in words. */
+export function forecastDuration(ms: number): string {
   if (!Number.isFinite(ms)) return "never";
   if (ms < 90_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min`;
@@ -143,6 +144,6 @@ function duration(ms: number): string {
 /** "degrading: RSS will reach the limit in about 14 min (11-18 min, confidence 0.97)". */
 export function describeForecast(signal: string, f: Forecast): string {
   if (!f.degrading) return `${signal}: ok (${f.reason})`;
-  return `degrading: ${signal} will reach the limit in about ${duration(f.timeToLimitMs)} ` +
-    `(${duration(f.soonestMs)}-${duration(f.latestMs)}, confidence ${f.confidence.toFixed(2)})`;
+  return `degrading: ${signal} will reach the limit in about ${forecastDuration(f.timeToLimitMs)} ` +
+    `(${forecastDuration(f.soonestMs)}-${forecastDuration(f.latestMs)}, confidence ${f.confidence.toFixed(2)})`;
 }

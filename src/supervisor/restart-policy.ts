@@ -42,6 +42,12 @@ export class RestartPolicy {
     return { action: "restart", attempt: h.consecutive, delayMs, inWindow: h.restarts.length };
   }
 
+  /** Restarts the budget still allows `name` at `now` (without counting one). */
+  remaining(name: string, now: number): number {
+    const restarts = this.history.get(name)?.restarts ?? [];
+    return this.opts.budget - restarts.filter((t) => now - t < this.opts.windowMs).length;
+  }
+
   /** Forgets the history of `name` (a restart asked for by a person starts afresh). */
   reset(name: string): void {
     this.history.delete(name);

@@ -28,6 +28,9 @@ import { assessFleet } from "./guard.js";
 import { reconcileRecords } from "./reconcile.js";
 import { RestartPolicy } from "./restart-policy.js";
 import { restartStaleAgents } from "./stale-restarts.js";
+import { restartPredicted } from "./proactive-restarts.js";
+import { degradingLimits, readDegrading } from "../views/degrading.js";
+import { toSuspicionView } from "../views/suspicion.js";
 import { WallClockWatch } from "./wall-clock-watch.js";
 
 export interface SupervisorOptions {
@@ -80,6 +83,10 @@ export class Supervisor {
   private fatal: DatabaseError | undefined;
   private readonly clockWatch: WallClockWatch | undefined;
   private readonly bookkeepingTrouble: RepeatedProblem;
+  /** PROACTIVE_RESTART: the agent restarted before its predicted failure, until it is active again (one at a time). */
+  private proactive: { name: string; pid: number } | undefined;
+  private readonly proactiveWaiting = new Map<string, string>();
+  private lastProactiveCheck = -Infinity;
   /** Its SystemInitializer and HeartbeatHealthAgent, named for this host. */
   private readonly names: { initializer: string; monitor: string };
 
@@ -189,6 +196,38 @@ export class Supervisor {
       now, own, children: this.children, staleThresholdMs: this.config.staleThresholdMs, held: this.held, log: this.log,
       activeSilences: () => this.store.notify.activeSilences(), restart: (name, why) => this.restartHung(name, why),
     });
+    if (this.config.proactiveRestart === "predicted") await this.restartPredicted(now, own);
+  }
+
+  /** PROACTIVE_RESTART=predicted (src/supervisor/proactive-restarts.ts), looked at once per HEARTBEAT_INTERVAL (the samples' pace). */
+  private async restartPredicted(now: number, own: ReadonlyMap<string, AgentRecord>): Promise<void> {
+    if (this.proactive) {
+      const { name, pid } = this.proactive;
+      const child = this.children.get(name);
+      const back = child !== undefined && child.pid !== pid && child.activeAt !== undefined;
+      if (!back && !this.gaveUp.has(name)) return;
+      this.proactive = undefined;
+    }
+    const sinceLast = now - this.lastProactiveCheck;
+    if (sinceLast >= 0 && sinceLast < this.config.heartbeatIntervalMs) return;
+    this.lastProactiveCheck = now;
+    const name = await restartPredicted({
+      now, own, children: this.children, leadMs: this.config.proactiveRestartLeadMs, waiting: this.proactiveWaiting, log: this.log,
+      degrading: (a) => readDegrading(this.store.perf, a.name, a.startedAt, degradingLimits(this.config, toSuspicionView(a, now, this.config).staleAfterMs), now),
+      budgetLeft: (n, at) => this.policy.remaining(n, at),
+      activeSilences: () => this.store.notify.activeSilences(),
+      restart: (n, why) => this.stopGently(n, why),
+    });
+    const child = name === undefined ? undefined : this.children.get(name);
+    if (child) this.proactive = { name: child.spec.name, pid: child.pid };
+  }
+
+  /** SIGTERM: the agent runtime stops between steps; its exit handler restarts it with `why` as the reason. */
+  private stopGently(name: string, why: string): void {
+    const child = this.children.get(name);
+    if (!child || child.stopReason) return;
+    child.stopReason = why;
+    void stopAgent(child, this.stopGraceMs);
   }
 
   /** After a wall-clock jump: deadlines move with it, and the monitor's stamps get a threshold to catch up. */

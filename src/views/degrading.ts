@@ -9,7 +9,7 @@
  *   error rate towards one error per cycle (60 / HEARTBEAT_INTERVAL a minute: every cycle fails,
  *   and RETRY_ATTEMPTS later the agent is failed).
  */
-import { describeForecast, forecast } from "../intelligence/index.js";
+import { describeForecast, forecast, forecastDuration } from "../intelligence/index.js";
 import { PERF_METRICS, type PerfStore } from "../storage/index.js";
 
 export const DEGRADING_SIGNALS = ["rss", "eventLoopLag", "errorRate"] as const;
@@ -79,4 +79,9 @@ export async function readDegradingAll(perf: Pick<PerfStore, "recent">, agent: s
 /** The agent's most urgent degrading signal, or null. */
 export async function readDegrading(perf: Pick<PerfStore, "recent">, agent: string, runStartedAt: number, limits: DegradingLimits, now: number): Promise<DegradingView | null> {
   return (await readDegradingAll(perf, agent, runStartedAt, limits, now))[0] ?? null;
+}
+
+/** "RSS limit in 6 min": the reason a proactive restart records. */
+export function limitPhrase(v: DegradingView): string {
+  return `${SOURCES[v.signal].label} limit in ${forecastDuration(v.timeToLimitMs)}`;
 }
