@@ -134,4 +134,24 @@ describe("heartbeat graph", () => {
     expect(out.cycle).toBe(1);
     expect(clock.now()).toBe(T0);
   });
+
+  it("signals: the monitor logs an agent's anomaly once when it starts and once when it ends", async () => {
+    const MB = 1024 * 1024;
+    const sample = (rss: number) => store.perf.record(clock.now(), [{ metric: "agent.rss_bytes", agent: "w1", value: rss * MB }]);
+    const anomalyLines = () => entries.filter((e) => e.anomalyAgent === "w1").map((e) => `${e.level} ${e.message}`);
+    for (let i = 0; i < 12; i++) {
+      await sample(100 + (i % 2));
+      await run(1);
+    }
+    for (let i = 0; i < 5; i++) {
+      await sample(400);
+      await run(1);
+    }
+    // the baseline moved a little during the first two outs (clipped learning)
+    expect(anomalyLines()).toEqual([expect.stringMatching(/^warn anomaly: w1: RSS 400 MB, usually 10\d MB$/)]);
+    await sample(100);
+    await run(1);
+    await run(1); // no new sample set: nothing observed twice
+    expect(anomalyLines()).toEqual([expect.stringMatching(/^warn anomaly: w1/), expect.stringMatching(/^info anomaly over: w1: RSS 100 MB, usually 1\d\d MB: back to normal$/)]);
+  });
 });
