@@ -41,7 +41,8 @@ describe("PROACTIVE_RESTART=predicted with a leaking agent", () => {
     const degrading = await waitFor(async () => {
       const r = await runCli(["status", "--json"], { cwd: fleet.dir, env: fleet.env });
       const leaky = parseJson<{ agents: StatusAgent[] }>(r).agents.find((a) => a.name === "Leaky");
-      return leaky?.pid === first.pid && leaky.degrading ? leaky.degrading : undefined;
+      // usually the first run; on a slow machine the first restart may come first, and the new run leaks too
+      return leaky?.degrading ?? undefined;
     }, { timeoutMs: 90_000, intervalMs: 200, message: "Leaky shown degrading" }).catch(async (e) => {
       throw new Error(`${(e as Error).message}\n${await describeFleet(fleet)}`);
     });
