@@ -22,6 +22,8 @@ export const PERF_METRICS = {
   agentRss: "agent.rss_bytes",
   agentHeartbeatLatency: "agent.heartbeat_latency_ms",
   agentLoopLag: "agent.loop_lag_ms",
+  /** The agent's heartbeat rhythm: the running mean of its gaps (adaptive detection's history). */
+  agentHeartbeatGap: "agent.heartbeat_gap_ms",
   agentErrorsPerMin: "agent.errors_per_min",
   agentActivation: "agent.activation_ms",
 } as const;
@@ -91,6 +93,8 @@ export interface FleetAgentDetail {
   rssBytes: number | null;
   heartbeatLatencyMs: number | null;
   eventLoopLagMs: number | null;
+  /** The running mean of its heartbeat gaps; null before two heartbeats. */
+  heartbeatGapMs: number | null;
 }
 
 /** What the monitor reads about the fleet in one sample. */

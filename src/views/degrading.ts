@@ -6,18 +6,21 @@
  * acts on it. The signals and their limits:
  *   RSS towards PERF_RSS_MB;
  *   event-loop lag towards the agent's stale bound (a loop that late cannot heartbeat in time);
+ *   heartbeat gaps (the running mean of its gaps) towards STALE_THRESHOLD (its adaptive bound
+ *   grows with its gaps; the threshold does not);
  *   error rate towards one error per cycle (60 / HEARTBEAT_INTERVAL a minute: every cycle fails,
  *   and RETRY_ATTEMPTS later the agent is failed).
  */
 import { describeForecast, forecast, forecastDuration } from "../intelligence/index.js";
 import { PERF_METRICS, type PerfStore } from "../storage/index.js";
 
-export const DEGRADING_SIGNALS = ["rss", "eventLoopLag", "errorRate"] as const;
+export const DEGRADING_SIGNALS = ["rss", "eventLoopLag", "heartbeatGap", "errorRate"] as const;
 export type DegradingSignal = (typeof DEGRADING_SIGNALS)[number];
 
 const SOURCES: Record<DegradingSignal, { metric: string; label: string }> = {
   rss: { metric: PERF_METRICS.agentRss, label: "RSS" },
   eventLoopLag: { metric: PERF_METRICS.agentLoopLag, label: "event-loop lag" },
+  heartbeatGap: { metric: PERF_METRICS.agentHeartbeatGap, label: "heartbeat gap" },
   errorRate: { metric: PERF_METRICS.agentErrorsPerMin, label: "error rate" },
 };
 
@@ -47,7 +50,8 @@ export interface LimitSettings {
 
 /** The limits for one agent; `staleAfterMs` is its own stale bound (adaptive detection), else STALE_THRESHOLD. */
 export function degradingLimits(c: LimitSettings, staleAfterMs = c.staleThresholdMs): DegradingLimits {
-  return { rss: c.perfRssMb * 1024 * 1024, eventLoopLag: Math.min(staleAfterMs, c.staleThresholdMs), errorRate: 60_000 / c.heartbeatIntervalMs };
+  const bound = Math.min(staleAfterMs, c.staleThresholdMs);
+  return { rss: c.perfRssMb * 1024 * 1024, eventLoopLag: bound, heartbeatGap: c.staleThresholdMs, errorRate: 60_000 / c.heartbeatIntervalMs };
 }
 
 /** The forecast of one signal from its points (epoch ms, value); null when it is not degrading. */

@@ -59,8 +59,8 @@ function seed(store: SharedState, n: number, rnd: () => number): { agents: Seede
     const k = 1 + Math.floor(rnd() * 6);
     for (let j = 0; j < k; j++) errors.push({ agent: a.name, at: NOW - Math.floor(rnd() * 90_000) });
   }
-  const insert = store.db.prepare(`INSERT INTO agents (name, state, state_changed_at, registered_at, started_at, last_heartbeat, cpu_percent, rss_bytes, hb_latency_ms, loop_lag_ms)
-    VALUES (@name, @state, @hb, @hb, @hb, @hb, @cpu, @rss, 1.5, 2.5)`);
+  const insert = store.db.prepare(`INSERT INTO agents (name, state, state_changed_at, registered_at, started_at, last_heartbeat, cpu_percent, rss_bytes, hb_latency_ms, loop_lag_ms, hb_count, hb_mean_ms)
+    VALUES (@name, @state, @hb, @hb, @hb, @hb, @cpu, @rss, 1.5, 2.5, 12, 1000)`);
   const insertError = store.db.prepare(`INSERT INTO agent_errors (agent, at, message) VALUES (?, ?, 'boom')`);
   store.db.transaction(() => {
     for (const a of agents) insert.run(a);
@@ -111,7 +111,7 @@ describe("PerfStore.readFleet above the detail cap", () => {
     expect(r.agents.every((a) => LIVE.includes(byName.get(a.name)!.state))).toBe(true);
     for (const a of r.agents) {
       const s = byName.get(a.name)!;
-      expect(a).toEqual({ name: s.name, state: s.state, ageMs: NOW - s.hb, cpuPercent: s.cpu, rssBytes: s.rss, heartbeatLatencyMs: 1.5, eventLoopLagMs: 2.5 });
+      expect(a).toEqual({ name: s.name, state: s.state, ageMs: NOW - s.hb, cpuPercent: s.cpu, rssBytes: s.rss, heartbeatLatencyMs: 1.5, eventLoopLagMs: 2.5, heartbeatGapMs: 1000 });
     }
     // the outliers thresholds are about are in: top CPU, top RSS, most errors among live agents
     const top = (key: (a: Seeded) => number | null, k: number) =>

@@ -37,9 +37,17 @@ describe("signalDegrading and its limits", () => {
     expect(signalDegrading("errorRate", series(() => 0), 60, T)).toBeNull();
   });
 
+  it("heartbeat gaps widening towards STALE_THRESHOLD; a steady rhythm with jitter is not degrading", () => {
+    const gaps = signalDegrading("heartbeatGap", series((i) => 1000 + 100 * i), 6000, T); // +100 ms/min, at 3900 ms
+    expect(gaps).toMatchObject({ signal: "heartbeatGap", limit: 6000 });
+    expect(gaps!.timeToLimitMs / MIN).toBeCloseTo((6000 - 3900) / 100, 0);
+    expect(gaps!.text).toMatch(/^degrading: heartbeat gap will reach the limit in about 21 min/);
+    expect(signalDegrading("heartbeatGap", series((i) => 1000 + ((i * 37) % 200)), 6000, T)).toBeNull();
+  });
+
   it("limits: PERF_RSS_MB, the stale bound capped by STALE_THRESHOLD, 60 / HEARTBEAT_INTERVAL errors a minute", () => {
     const c = { perfRssMb: 512, heartbeatIntervalMs: 30_000, staleThresholdMs: 120_000 };
-    expect(degradingLimits(c, 4_000)).toEqual({ rss: 512 * MB, eventLoopLag: 4_000, errorRate: 2 });
+    expect(degradingLimits(c, 4_000)).toEqual({ rss: 512 * MB, eventLoopLag: 4_000, heartbeatGap: 120_000, errorRate: 2 });
     expect(degradingLimits(c).eventLoopLag).toBe(120_000);
   });
 });

@@ -61,6 +61,7 @@ export async function collectSample(store: StateStore, databasePath: string, now
     if (a.rssBytes !== null) out.push({ metric: M.agentRss, agent: a.name, value: a.rssBytes });
     if (a.heartbeatLatencyMs !== null) out.push({ metric: M.agentHeartbeatLatency, agent: a.name, value: a.heartbeatLatencyMs });
     if (a.eventLoopLagMs !== null) out.push({ metric: M.agentLoopLag, agent: a.name, value: a.eventLoopLagMs });
+    if (a.heartbeatGapMs !== null) out.push({ metric: M.agentHeartbeatGap, agent: a.name, value: +a.heartbeatGapMs.toFixed(3) });
     out.push({ metric: M.agentErrorsPerMin, agent: a.name, value: round((fleet.errorsByAgent[a.name] ?? 0) / minutes) });
   }
   for (const x of fleet.activations) out.push({ metric: M.agentActivation, agent: x.agent, value: x.ms });

@@ -15,11 +15,11 @@ export interface PerfStoreOptions {
 }
 
 const HOUR = 3_600_000;
-const DETAIL = "name, state, last_heartbeat, cpu_percent, rss_bytes, hb_latency_ms, loop_lag_ms";
+const DETAIL = "name, state, last_heartbeat, cpu_percent, rss_bytes, hb_latency_ms, loop_lag_ms, hb_count, hb_mean_ms";
 
 interface AgentDetailRow {
   name: string; state: string; last_heartbeat: number; cpu_percent: number | null; rss_bytes: number | null;
-  hb_latency_ms: number | null; loop_lag_ms: number | null;
+  hb_latency_ms: number | null; loop_lag_ms: number | null; hb_count: number; hb_mean_ms: number;
 }
 
 const params = (q: PerfQuery) => [q.metric, q.agent ?? null, q.since ?? 0, Math.max(1, Math.floor(q.limit ?? 500))];
@@ -138,6 +138,7 @@ export class PgPerfStore implements PerfStore {
       const agents = [...picked.values()].map((r) => ({
         name: r.name, state: r.state, ageMs: Math.max(0, now - r.last_heartbeat), cpuPercent: r.cpu_percent,
         rssBytes: r.rss_bytes, heartbeatLatencyMs: r.hb_latency_ms, eventLoopLagMs: r.loop_lag_ms,
+        heartbeatGapMs: r.hb_count > 0 ? r.hb_mean_ms : null,
       }));
       const activations = (await c.query<{ agent: string; ms: number | null }>(`
         SELECT a.agent AS agent, a.at - (SELECT max(b.at) FROM ${s}.agent_transitions b

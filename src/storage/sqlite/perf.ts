@@ -130,6 +130,7 @@ export class SqlitePerfStore implements PerfStore {
       const agents = [...picked.values()].map((r) => ({
         name: r.name, state: r.state, ageMs: Math.max(0, now - r.last_heartbeat), cpuPercent: r.cpu_percent,
         rssBytes: r.rss_bytes, heartbeatLatencyMs: r.hb_latency_ms, eventLoopLagMs: r.loop_lag_ms,
+        heartbeatGapMs: r.hb_count > 0 ? r.hb_mean_ms : null,
       }));
 
       const activations = db.prepare(`
@@ -146,7 +147,7 @@ export class SqlitePerfStore implements PerfStore {
 
 /** The partial index of live agents by heartbeat age (see statements.ts: without stats SQLite may pick agents_state). */
 const BY_AGE = "INDEXED BY agents_live_heartbeat";
-const DETAIL = "name, state, last_heartbeat, cpu_percent, rss_bytes, hb_latency_ms, loop_lag_ms";
+const DETAIL = "name, state, last_heartbeat, cpu_percent, rss_bytes, hb_latency_ms, loop_lag_ms, hb_count, hb_mean_ms";
 
 interface AgentDetailRow {
   name: string;
@@ -156,6 +157,8 @@ interface AgentDetailRow {
   rss_bytes: number | null;
   hb_latency_ms: number | null;
   loop_lag_ms: number | null;
+  hb_count: number;
+  hb_mean_ms: number;
 }
 
 function params(q: PerfQuery) {

@@ -75,8 +75,12 @@ export function perfSuite(open: Open): void {
       expect(r.errorsByAgent).toEqual({ b: 2 });
       expect(r.agents.map((a) => a.name).sort()).toEqual(["a", "b"]);
       expect(r.agents.find((a) => a.name === "a")).toEqual({
-        name: "a", state: "active", ageMs: 1000, cpuPercent: 2, rssBytes: 200, heartbeatLatencyMs: 1, eventLoopLagMs: 3,
+        name: "a", state: "active", ageMs: 1000, cpuPercent: 2, rssBytes: 200, heartbeatLatencyMs: 1, eventLoopLagMs: 3, heartbeatGapMs: null,
       });
+      // b's second heartbeat, 2 s after its first: its rhythm is one 2 s gap
+      await clock.advance(2000);
+      await store.updateHeartbeat("b");
+      expect((await store.perf.readFleet(clock.now(), t0 + 100_000)).agents.find((a) => a.name === "b")?.heartbeatGapMs).toBe(2000);
       expect((await store.perf.readFleet(now, t0 + 100_000, 1)).agents).toHaveLength(1);
     });
   });
