@@ -13,7 +13,9 @@ import { startCluster, type PgCluster } from "../../helpers/postgres.js";
 import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
 import { sleep, waitFor } from "../../helpers/wait.js";
 
-const AGENTS = ["SystemInitializer", "HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
+const HOST = "outage-host";
+// on PostgreSQL each host's system agents carry the host's name
+const AGENTS = ["SystemInitializer", "HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"].map((n) => `${n}@${HOST}`);
 const INTERVAL_S = 0.5;
 
 let cluster: PgCluster;
@@ -33,7 +35,7 @@ describe("PostgreSQL stopped for 10 s under a running fleet", () => {
     const url = await cluster.freshDatabase();
     const fleet = startCli(["start"], {
       cwd: dir,
-      env: { DATABASE_URL: url, HEARTBEAT_INTERVAL: String(INTERVAL_S), STALE_THRESHOLD: "3", DASHBOARD_PORT: "0", LOG_DIR: join(dir, "logs"), LOG_LEVEL: "info" },
+      env: { DATABASE_URL: url, HOST_NAME: HOST, HEARTBEAT_INTERVAL: String(INTERVAL_S), STALE_THRESHOLD: "3", DASHBOARD_PORT: "0", LOG_DIR: join(dir, "logs"), LOG_LEVEL: "info" },
     });
     const reader = await waitFor(() => PgStore.open({ url, log: () => undefined }), { timeoutMs: 30_000 });
     try {
