@@ -239,8 +239,9 @@ export interface AgentWriter {
   /**
    * Many heartbeats in one transaction (group commit), each as updateHeartbeat would write it; the
    * same name twice counts twice. All are stored or none (a bad name throws before anything is written).
+   * Resolves with each agent's state after its heartbeat, in batch order (a revived or new agent is `active`).
    */
-  updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void>;
+  updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]>;
   /** Moves an agent to `state`; records a transition when the state changes. Throws AgentNotFoundError. */
   updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
   /** Counts an error against the agent and keeps its text. */

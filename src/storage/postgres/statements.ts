@@ -22,7 +22,7 @@ export function statements(s: string, detection: DetectionParams = {}) {
   return {
     heartbeat: `UPDATE ${s}.agents SET ${hbSet},
         ${historySetSql(PG_DIALECT, now, detection)}
-      WHERE name = $1 AND state NOT IN ${DOWN}`,
+      WHERE name = $1 AND state NOT IN ${DOWN} RETURNING state`,
     // a batch of live agents' heartbeats in one statement; `n` counts a name sent more than once
     // (its rhythm learns one gap: the right-hand sides all read the row as it was)
     heartbeatBatch: `UPDATE ${s}.agents a SET last_heartbeat = ${now}, heartbeats = a.heartbeats + u.n,
@@ -34,7 +34,7 @@ export function statements(s: string, detection: DetectionParams = {}) {
       FROM unnest($1::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::float8[], $8::float8[], $9::float8[], $10::json[], $11::integer[])
         AS u(name, pid, host, version, rss, cpu, lag, latency, activity, n)
       WHERE a.name = u.name AND a.state NOT IN ${DOWN}
-      RETURNING a.name`,
+      RETURNING a.name, a.state`,
     heartbeatRevive: `UPDATE ${s}.agents SET ${hbSet},
       state = 'active', state_reason = 'heartbeat resumed', state_changed_at = ${now}
       WHERE name = $1`,

@@ -40,7 +40,8 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
         loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
         activity = coalesce(@activity, activity),
         ${historySetSql(SQLITE_DIALECT, "@now", detection)}
-      WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}`),
+      WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}
+      RETURNING state`),
     // A heartbeat from a stale/stopped/failed agent: it is alive again.
     heartbeatRevive: db.prepare(`
       UPDATE agents SET
