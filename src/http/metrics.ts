@@ -98,7 +98,7 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
     },
   });
   const dbLatency = new client.Histogram({
-    name: "bg_agents_db_read_seconds", help: "Time to read all agents from the state DB (sampled)", registers: [registry],
+    name: "bg_agents_db_read_seconds", help: "Time to read the fleet's totals and the tracked agents from the state DB (sampled)", registers: [registry],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   });
   const lockLatency = new client.Histogram({

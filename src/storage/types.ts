@@ -225,6 +225,14 @@ export interface StoreSummary {
   byState: Record<AgentState, number>;
 }
 
+/** ReadModel.resourceTotals: what the live agents (not stopped or failed) last reported, summed. */
+export interface ResourceTotals {
+  /** Every registered agent, in any state. */
+  agents: number;
+  rssBytes: number;
+  cpuPercent: number;
+}
+
 /*
  * The roles callers play. Each caller asks for the smallest role it needs, so a test can hand in a
  * five-line fake; a backend implements them all (StateStore) and passes test/storage/conformance.
@@ -306,6 +314,8 @@ export interface ReadModel {
   getAgent(name: string): Promise<AgentRecord | undefined>;
   getTransitions(query?: TransitionQuery): Promise<Transition[]>;
   summary(): Promise<StoreSummary>;
+  /** One aggregate over the agents table (no row is read into memory): for the performance panel at any fleet size. */
+  resourceTotals(): Promise<ResourceTotals>;
   /** Newest first. */
   getErrors(query?: { agent?: string; limit?: number }): Promise<AgentError[]>;
   /** The agent's pings, newest first. @defaultValue limit 20 */

@@ -13,7 +13,7 @@ import { assertAgentName } from "../agent-name.js";
 import {
   AGENT_STATES, isAgentState, type AgentError, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState,
   type CleanupOptions, type CleanupResult, type HeartbeatInfo, type HeartbeatUpdate, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore, type SweepOptions,
-  type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
+  type ResourceTotals, type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
 } from "../types.js";
 import { agentListSql, agentWhere } from "./agent-list.js";
 import { asPgDatabaseError, createClient, createPool, isConnectionLost, redactUrl } from "./connection.js";
@@ -261,6 +261,10 @@ export class PgStore implements StateStore {
 
   leaseMembers(lease: string, withinMs: number): Promise<LeaseMember[]> {
     return this.leases.leaseMembers(lease, withinMs);
+  }
+
+  async resourceTotals(): Promise<ResourceTotals> {
+    return (await this.core.query<ResourceTotals>({ text: this.sql.resourceTotals })).rows[0]!;
   }
 
   async summary(): Promise<StoreSummary> {

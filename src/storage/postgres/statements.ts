@@ -87,6 +87,10 @@ export function statements(s: string, detection: DetectionParams = {}) {
       FROM t WHERE a.state IN ${LIVE} AND (a.last_heartbeat + a.stale_after_ms < t.as_of OR a.last_heartbeat < t.as_of - $1::float8)
       RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age, ${rule} AS rule`,
     summary: `SELECT state, count(*) AS n FROM ${s}.agents GROUP BY state`,
+    resourceTotals: `SELECT count(*)::float8 AS "agents",
+        coalesce(sum(rss_bytes) FILTER (WHERE state NOT IN ('stopped', 'failed')), 0)::float8 AS "rssBytes",
+        coalesce(sum(cpu_percent) FILTER (WHERE state NOT IN ('stopped', 'failed')), 0)::float8 AS "cpuPercent"
+      FROM ${s}.agents`,
     requestRestart: `UPDATE ${s}.agents SET restart_requested_at = ${now} WHERE name = $1`,
     noteRestart: `UPDATE ${s}.agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = $1`,
     restartRequests: `SELECT name FROM ${s}.agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at, name COLLATE "C"`,

@@ -22,7 +22,7 @@ import {
   AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo, type HeartbeatUpdate,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
   type StorageInfo, type TransitionCounts, type CleanupResult, type PingInput, type PingRecord,
-  type SweepOptions,
+  type SweepOptions, type ResourceTotals,
 } from "../types.js";
 import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
@@ -301,6 +301,10 @@ export class SharedState implements StateStore {
       total += r.n;
     }
     return { total, byState };
+  }
+
+  async resourceTotals(): Promise<ResourceTotals> {
+    return this.stmts.resourceTotals.get() as ResourceTotals;
   }
 
   async requestRestart(name: string): Promise<void> {
