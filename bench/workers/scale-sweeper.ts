@@ -2,7 +2,7 @@
  * The monitor's sweep for bench/scale.ts, in its own process over its own store connection: every
  * SCALE_SWEEP_EVERY_MS it does what the HeartbeatHealthAgent's check and update nodes do
  * (findStaleAgents, the agents back from stale since the last check, markStaleAgents when any
- * were found) and times each sweep. IPC: { type: "stop" } → { type: "sweeps", ms: [...], marked }.
+ * were found, with DETECTION as configured: adaptive by default) and times each sweep. IPC: { type: "stop" } → { type: "sweeps", ms: [...], marked }.
  */
 import { loadConfig } from "../../src/config/index.js";
 import { openStore } from "../../src/storage/index.js";
@@ -18,9 +18,9 @@ let stopping = false;
 async function sweep(): Promise<void> {
   const t = performance.now();
   const now = Date.now();
-  const { count } = await store.findStaleAgents(config.staleThresholdMs, 20);
+  const { count } = await store.findStaleAgents(config.staleThresholdMs, 20, { detection: config.detection });
   await store.getTransitions({ since: lastCheckAt, from: "stale", to: "active", limit: 1000 });
-  if (count > 0) marked += (await store.markStaleAgents(config.staleThresholdMs)).length;
+  if (count > 0) marked += (await store.markStaleAgents(config.staleThresholdMs, { detection: config.detection })).length;
   lastCheckAt = now;
   sweeps.push(performance.now() - t);
 }
