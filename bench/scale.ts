@@ -35,24 +35,26 @@ interface Backend { label: string; env: Record<string, string> }
 function get(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    request({ host: "127.0.0.1", port, path }, (res) => {
+    request({ host: "127.0.0.1", port, path, agent: false }, (res) => {
       res.resume();
       res.once("end", () => (res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
     }).once("error", reject).end();
   });
 }
 
-/** The dashboard's reads, one after the other, until `stop` resolves. */
+/** The dashboard's reads, one after the other, until `stop.done`; a failed read is counted, never thrown. */
 async function readLoop(port: number, stop: { done: boolean }) {
   const summary: number[] = [];
   const page: number[] = [];
+  let failed = 0;
+  const read = (path: string, into: number[]) => get(port, path).then((ms) => void into.push(ms), () => void failed++);
   while (!stop.done) {
     const t = performance.now();
-    summary.push(await get(port, "/api/summary"));
-    page.push(await get(port, "/api/agents?sort=name&order=asc&offset=0&limit=50"));
+    await read("/api/summary", summary);
+    await read("/api/agents?sort=name&order=asc&offset=0&limit=50", page);
     await sleep(Math.max(0, READ_EVERY_MS - (performance.now() - t)));
   }
-  return { summary: summary.sort((a, b) => a - b), page: page.sort((a, b) => a - b) };
+  return { summary: summary.sort((a, b) => a - b), page: page.sort((a, b) => a - b), failed };
 }
 
 async function heartbeatsStored(store: StateStore): Promise<number> {
@@ -130,7 +132,7 @@ async function scaleRun(o: BenchOptions, backend: Backend, durationMs: number): 
     for (const c of loaders) c.send({ type: "go", durationMs });
     const [single, batch] = await Promise.all(results);
     stopReads.done = true;
-    const { summary, page } = await reads;
+    const { summary, page, failed: readsFailed } = await reads;
     const perProc = stopSampling();
     const sweepsP = nextMessage<{ ms: number[]; marked: number }>(sweeper, (m) => Array.isArray((m as { ms?: unknown })?.ms), 60_000);
     sweeper.send({ type: "stop" });
@@ -162,6 +164,7 @@ async function scaleRun(o: BenchOptions, backend: Backend, durationMs: number): 
         ["sweep p50 / p99 / max ms (count)", `${fmt(quantile(sweeps, 0.5))} / ${fmt(sweepP99)} / ${fmt(sweeps.at(-1) ?? NaN)} (${sweeps.length})`],
         ["GET /api/summary p50 / p99 ms", `${fmt(quantile(summary, 0.5))} / ${fmt(summaryP99)}`],
         ["GET /api/agents first page p50 / p99 ms", `${fmt(quantile(page, 0.5))} / ${fmt(quantile(page, 0.99))}`],
+        ["dashboard reads failed", int(readsFailed)],
         ["stale transitions during the run (false positives)", int(falseStale)],
       ],
       notes: ["achieved counts the heartbeats whose 202 came back before the window ended; the rest were in flight and are counted as stored and accepted"],
