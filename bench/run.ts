@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=name,name] [-- --markdown]`: runs each bench module in
+ * `npm run bench [-- --quick] [-- --only=name,name] [-- --duration=SECONDS] [-- --markdown]`: runs each bench module in
  * turn, prints one figures table per module, then a goals table with PASS/MISS.
  * Figures only: nothing here is asserted by the test suite (timing belongs here, not in tests).
  * A full run takes about 3-4 minutes on 2 cores; --quick is a smoke run of about a minute.
@@ -11,13 +11,16 @@ import { goalsTable, renderTable } from "./lib/table.js";
 import type { BenchModule, Goal } from "./lib/types.js";
 
 /** The modules, in the order they run: bench/<name>.ts, default export a BenchModule. Add yours here. */
-const MODULES: string[] = ["heartbeat", "sweep", "monitor", "push", "checkpoints", "perf-sample", "http", "detection", "postgres"];
+const MODULES: string[] = ["heartbeat", "sweep", "monitor", "push", "checkpoints", "perf-sample", "http", "detection", "postgres", "scale"];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const quick = args.includes("--quick");
   const markdown = args.includes("--markdown");
   const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+  const duration = args.find((a) => a.startsWith("--duration="))?.slice(11);
+  const durationS = duration === undefined ? undefined : Number(duration);
+  if (durationS !== undefined && !(durationS > 0)) throw new Error(`--duration must be a number of seconds > 0, got ${duration}`);
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   console.log(`bench ${quick ? "--quick " : ""}on ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, ` +
@@ -32,7 +35,7 @@ async function main(): Promise<number> {
     log(`${name}: running`);
     try {
       const mod = ((await import(`./${name}.js`)) as { default: BenchModule }).default;
-      const res = await mod.run({ quick, tmpDir, log: (l) => log(`${name}: ${l}`) });
+      const res = await mod.run({ quick, durationS, tmpDir, log: (l) => log(`${name}: ${l}`) });
       for (const t of res.tables) console.log(renderTable(t, markdown));
       goals.push(...res.goals);
     } catch (e) {

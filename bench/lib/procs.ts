@@ -9,9 +9,13 @@ process.on("exit", () => {
   for (const c of live) c.kill("SIGKILL");
 });
 
-/** Forks `file` (absolute path to a .ts file) with tsx and an IPC channel. */
+/**
+ * Forks `file` (absolute path to a .ts file) with tsx and an IPC channel. With BENCH_CPU_PROF=<dir>
+ * every child writes a V8 CPU profile there when it exits normally (SIGTERM, not SIGKILL).
+ */
 export function forkTs(file: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const child = fork(file, [], { cwd: REPO_ROOT, env, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(file, [], { cwd: REPO_ROOT, env, execArgv: ["--import", "tsx", ...prof], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   live.add(child);
   child.once("exit", () => live.delete(child));
   return child;

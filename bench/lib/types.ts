@@ -6,6 +6,8 @@
 export interface BenchOptions {
   /** `npm run bench -- --quick`: a short smoke run with smaller sizes and windows. */
   quick: boolean;
+  /** `npm run bench -- --duration=SECONDS`: the measuring window of a bench that has one (scale), instead of its default. */
+  durationS?: number;
   /** A fresh temp dir for this module; the driver removes it afterwards. */
   tmpDir: string;
   log: (line: string) => void;

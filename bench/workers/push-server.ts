@@ -1,7 +1,9 @@
 /**
- * A push-route server for bench/push.ts, in its own process: PUSH_SERVER=ours runs our dashboard/API
- * server over a SharedState file; PUSH_SERVER=bare is the baseline, a bare fastify with one
- * better-sqlite3 upsert per request. Sends { port } over IPC once listening; SIGTERM closes it.
+ * A push-route server for bench/push.ts and bench/scale.ts, in its own process: PUSH_SERVER=ours
+ * runs our dashboard/API server over the store openStore picks (SQLite at PUSH_DB, or PostgreSQL
+ * when PUSH_ENV sets DATABASE_URL; PUSH_ENV is JSON of more settings); PUSH_SERVER=bare is the
+ * baseline, a bare fastify with one better-sqlite3 upsert per request. Sends { port } over IPC
+ * once listening; SIGTERM closes it.
  */
 import Database from "better-sqlite3";
 import Fastify from "fastify";
@@ -9,7 +11,7 @@ import { join } from "node:path";
 import winston from "winston";
 import { loadConfig } from "../../src/config/index.js";
 import { startServer } from "../../src/http/index.js";
-import { SharedState } from "../../src/storage/sqlite/index.js";
+import { openStore } from "../../src/storage/index.js";
 
 const path = process.env.PUSH_DB!;
 
@@ -30,10 +32,11 @@ async function bare(): Promise<{ port: number; close(): Promise<void> }> {
 }
 
 async function ours(): Promise<{ port: number; close(): Promise<void> }> {
-  const store = await SharedState.open({ path });
-  const config = loadConfig({ DATABASE_PATH: path, LOG_DIR: join(path, "..", "logs"), DASHBOARD_PORT: "0" });
+  const extra = JSON.parse(process.env.PUSH_ENV ?? "{}") as Record<string, string>;
+  const config = loadConfig({ DATABASE_PATH: path, LOG_DIR: join(path, "..", "logs"), DASHBOARD_PORT: "0", ...extra });
+  const store = await openStore(config);
   const logger = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
-  const server = await startServer({ store, config, logger, sampleIntervalMs: 5000 });
+  const server = await startServer({ store, config, logger, sampleIntervalMs: Number(process.env.PUSH_SAMPLE_MS ?? 5000) });
   return { port: Number(new URL(server.url).port), close: async () => { await server.close(); await store.close(); } };
 }
 

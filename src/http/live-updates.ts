@@ -1,8 +1,9 @@
 /**
  * Server-sent events for the dashboard. While at least one client listens, the hub polls the store's
  * change token (cheap: counts, newest heartbeat/state change, errors, restarts) and
- * sends `event: summary` when it changed; clients then refetch what they show. A comment line
- * every 15 s keeps proxies from closing idle streams.
+ * sends `event: summary` when it changed; clients then refetch what they show. A write nudges a
+ * poll sooner, at most one per `nudgeGapMs` (a busy push route would otherwise poll per request).
+ * A comment line every 15 s keeps proxies from closing idle streams.
  */
 import type { ServerResponse } from "node:http";
 import type { Logger } from "../logging/index.js";
@@ -17,10 +18,12 @@ export class LiveUpdates {
   private last = "";
   private polling = false;
   private seq = 0;
+  private nudgeTimer: NodeJS.Timeout | undefined;
+  private lastNudgedPoll = -Infinity;
 
   private readonly trouble: RepeatedProblem;
 
-  constructor(private readonly store: StateStore, logger: Logger, private readonly pollMs: number) {
+  constructor(private readonly store: StateStore, logger: Logger, private readonly pollMs: number, private readonly nudgeGapMs = 250) {
     this.trouble = new RepeatedProblem(logger, "live update poll");
   }
 
@@ -47,9 +50,15 @@ export class LiveUpdates {
     void this.poll();
   }
 
-  /** Asks for a poll soon (e.g. right after a heartbeat push). */
+  /** Asks for a poll soon (e.g. right after a heartbeat push); nudges within nudgeGapMs share one poll, after the last of them. */
   nudge(): void {
-    if (this.clients.size > 0) setImmediate(() => void this.poll());
+    if (this.clients.size === 0 || this.nudgeTimer) return;
+    const wait = Math.max(0, this.lastNudgedPoll + this.nudgeGapMs - performance.now());
+    this.nudgeTimer = setTimeout(() => {
+      this.nudgeTimer = undefined;
+      this.lastNudgedPoll = performance.now();
+      void this.poll();
+    }, wait);
   }
 
   close(): void {
@@ -67,7 +76,8 @@ export class LiveUpdates {
   private stopTimers(): void {
     clearInterval(this.timer);
     clearInterval(this.keepAlive);
-    this.timer = this.keepAlive = undefined;
+    clearTimeout(this.nudgeTimer);
+    this.timer = this.keepAlive = this.nudgeTimer = undefined;
   }
 
   private async poll(): Promise<void> {

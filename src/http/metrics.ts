@@ -98,7 +98,7 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
     },
   });
   const dbLatency = new client.Histogram({
-    name: "bg_agents_db_read_seconds", help: "Time to read all agents from the state DB (sampled)", registers: [registry],
+    name: "bg_agents_db_read_seconds", help: "Time to read the fleet's totals and the tracked agents from the state DB (sampled)", registers: [registry],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   });
   const lockLatency = new client.Histogram({
@@ -112,11 +112,13 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
       if (lastSample?.walBytes != null) this.set({ file: "wal" }, lastSample.walBytes);
     },
   });
-  const requests = new client.Histogram({
+  const requests = new client.Histogram<"method" | "route" | "status">({
     name: "bg_agents_http_request_seconds", help: "HTTP requests served by the dashboard/API", labelNames: ["method", "route", "status"], registers: [registry],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   });
 
+  // one labelled child per method/route/status, so a request costs no label validation or hashing
+  const requestSeries = new Map<string, client.Histogram.Internal<"method" | "route" | "status">>();
   return {
     registry,
     observeSample(s) {
@@ -125,7 +127,10 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
       lockLatency.observe(s.lockLatencyMs / 1000);
     },
     observeRequest(method, route, status, seconds) {
-      requests.observe({ method, route, status: String(status) }, seconds);
+      const key = `${method} ${status} ${route}`;
+      let series = requestSeries.get(key);
+      if (!series) requestSeries.set(key, (series = requests.labels({ method, route, status: String(status) })));
+      series.observe(seconds);
     },
   };
 }

@@ -32,18 +32,20 @@ function digest(s: string): Buffer {
 
 /** onRequest hook for state-changing routes. With no token configured (loopback only) it lets requests through. */
 export function tokenHook(apiToken: string | undefined): onRequestHookHandler {
-  const expected = apiToken === undefined ? undefined : digest(apiToken);
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!expected) return;
+  if (apiToken === undefined) return (_req, _reply, done) => done();
+  const expected = digest(apiToken);
+  return (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const header = req.headers.authorization ?? "";
     const m = /^Bearer\s+(.+)$/i.exec(header);
     if (!m || !timingSafeEqual(digest(m[1]!.trim()), expected)) {
       reply.header("www-authenticate", 'Bearer realm="bg-agents"');
-      return reply.code(401).send({
+      reply.code(401).send({
         error: "UNAUTHORIZED",
         message: "This route changes state and needs the header Authorization: Bearer <API_TOKEN>.",
       });
+      return; // answered: the chain stops here (no done())
     }
+    done();
   };
 }
 
@@ -55,13 +57,29 @@ function hostOf(value: string): string | undefined {
   }
 }
 
+/** Host headers already judged: a client sends the same one on every request (bounded: cleared when full). */
+const MAX_REMEMBERED_HOSTS = 256;
+
 /** Global onRequest hook: refuses cross-origin writes and, when bound to loopback, foreign Host headers. */
 export function originHook(boundToLoopback: boolean): onRequestHookHandler {
-  return async (req, reply) => {
+  /** Host header → the foreign host name it names, or null when it is loopback (or unparsable). */
+  const foreignHosts = new Map<string, string | null>();
+  const foreignHostIn = (header: string): string | null => {
+    let foreign = foreignHosts.get(header);
+    if (foreign === undefined) {
+      const host = hostOf(header);
+      foreign = host !== undefined && !isLoopbackHost(host) ? host : null;
+      if (foreignHosts.size >= MAX_REMEMBERED_HOSTS) foreignHosts.clear();
+      foreignHosts.set(header, foreign);
+    }
+    return foreign;
+  };
+  return (req, reply, done) => {
     if (boundToLoopback) {
-      const host = hostOf(req.headers.host ?? "");
-      if (host !== undefined && !isLoopbackHost(host)) {
-        return reply.code(421).send({ error: "MISDIRECTED", message: `This server only answers to loopback host names, not "${host}".` });
+      const host = foreignHostIn(req.headers.host ?? "");
+      if (host !== null) {
+        reply.code(421).send({ error: "MISDIRECTED", message: `This server only answers to loopback host names, not "${host}".` });
+        return; // answered: the chain stops here (no done())
       }
     }
     if (req.method !== "GET" && req.method !== "HEAD" && req.headers.origin) {
@@ -73,8 +91,10 @@ export function originHook(boundToLoopback: boolean): onRequestHookHandler {
         sameOrigin = false;
       }
       if (!sameOrigin) {
-        return reply.code(403).send({ error: "CROSS_ORIGIN", message: `Cross-origin request from ${origin} refused.` });
+        reply.code(403).send({ error: "CROSS_ORIGIN", message: `Cross-origin request from ${origin} refused.` });
+        return;
       }
     }
+    done();
   };
 }

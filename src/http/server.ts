@@ -31,6 +31,8 @@ export interface StartServerOptions {
   monitorName?: string;
   /** How often live updates look for changes. @defaultValue 1000 */
   livePollMs?: number;
+  /** Shortest time between two polls asked for by writes (pushes, restarts). @defaultValue 250 */
+  liveNudgeGapMs?: number;
   /** How often the performance panel samples. @defaultValue the heartbeat interval, within 1-10 s */
   sampleIntervalMs?: number;
   /** Largest request body accepted, in bytes. @defaultValue 16384 */
@@ -64,7 +66,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     intervalMs: opts.sampleIntervalMs ?? Math.min(10_000, Math.max(1000, opts.config.heartbeatIntervalMs)),
     onSample: (s) => metrics.observeSample(s),
   });
-  const live = new LiveUpdates(opts.store, logger, opts.livePollMs ?? 1000);
+  const live = new LiveUpdates(opts.store, logger, opts.livePollMs ?? 1000, opts.liveNudgeGapMs ?? 250);
   const ctx: ServerContext = {
     store: opts.store, config: opts.config, logger, clock, monitorName, live, perf, metrics,
     requireToken: tokenHook(opts.config.apiToken),
@@ -75,14 +77,15 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   installErrorHandler(app, logger, bodyLimit);
   app.removeContentTypeParser("text/plain"); // only JSON bodies; anything else is 415
   app.addHook("onRequest", originHook(isLoopbackHost(host)));
-  app.addHook("onResponse", async (req, reply) => {
-    const route = req.routeOptions.url ?? "unknown";
-    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    logger.debug(`${req.method} ${req.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+  // callback-style hooks: no promise per request; the debug line is built only when it is logged
+  app.addHook("onResponse", (req, reply, done) => {
+    metrics.observeRequest(req.method, req.routeOptions.url ?? "unknown", reply.statusCode, reply.elapsedTime / 1000);
+    if (logger.isDebugEnabled()) logger.debug(`${req.method} ${req.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+    done();
   });
-  app.addHook("onSend", async (_req, reply, payload) => {
+  app.addHook("onSend", (_req, reply, payload, done) => {
     reply.header("x-content-type-options", "nosniff");
-    return payload;
+    done(null, payload);
   });
   for (const plugin of ROUTES) await plugin(app, ctx);
 

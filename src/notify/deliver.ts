@@ -2,7 +2,6 @@
  * Sends one notification to one channel and says whether it landed, and if not, whether trying
  * again can help (a 4xx other than 408/429, or a refused address, cannot).
  */
-import nodemailer from "nodemailer";
 import type { ChannelSpec, DeliveryResult, Notification } from "./types.js";
 import { discordBody, ntfyBody, plainText, signature, slackBody, webhookBody } from "./wire.js";
 
@@ -58,6 +57,8 @@ async function postJson(url: URL, body: string, headers: Record<string, string>,
 }
 
 async function sendMail(url: URL, n: Notification, timeoutMs: number): Promise<DeliveryResult> {
+  // loaded on the first email only: most processes that can notify never send one (about 40 modules)
+  const { default: nodemailer } = await import("nodemailer");
   const from = url.searchParams.get("from")!;
   const to = url.searchParams.get("to")!;
   const server = new URL(url.href);

@@ -225,6 +225,14 @@ export interface StoreSummary {
   byState: Record<AgentState, number>;
 }
 
+/** ReadModel.resourceTotals: what the live agents (not stopped or failed) last reported, summed. */
+export interface ResourceTotals {
+  /** Every registered agent, in any state. */
+  agents: number;
+  rssBytes: number;
+  cpuPercent: number;
+}
+
 /*
  * The roles callers play. Each caller asks for the smallest role it needs, so a test can hand in a
  * five-line fake; a backend implements them all (StateStore) and passes test/storage/conformance.
@@ -239,8 +247,9 @@ export interface AgentWriter {
   /**
    * Many heartbeats in one transaction (group commit), each as updateHeartbeat would write it; the
    * same name twice counts twice. All are stored or none (a bad name throws before anything is written).
+   * Resolves with each agent's state after its heartbeat, in batch order (a revived or new agent is `active`).
    */
-  updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void>;
+  updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]>;
   /** Moves an agent to `state`; records a transition when the state changes. Throws AgentNotFoundError. */
   updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord>;
   /** Counts an error against the agent and keeps its text. */
@@ -305,6 +314,8 @@ export interface ReadModel {
   getAgent(name: string): Promise<AgentRecord | undefined>;
   getTransitions(query?: TransitionQuery): Promise<Transition[]>;
   summary(): Promise<StoreSummary>;
+  /** One aggregate over the agents table (no row is read into memory): for the performance panel at any fleet size. */
+  resourceTotals(): Promise<ResourceTotals>;
   /** Newest first. */
   getErrors(query?: { agent?: string; limit?: number }): Promise<AgentError[]>;
   /** The agent's pings, newest first. @defaultValue limit 20 */

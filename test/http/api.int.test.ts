@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { isConfigError } from "../../src/errors/index.js";
 import { startServer } from "../../src/http/index.js";
@@ -77,7 +77,12 @@ describe("heartbeat push", () => {
     const r = await post(`${url}/api/agents/fresh/heartbeat`, JSON.stringify({ status: "error", message: "disk full" }));
     expect(r).toMatchObject({ status: 202, body: { state: "error" } });
     expect(await store.getAgent("fresh")).toMatchObject({ errorCount: 1, lastError: "disk full" });
+    // a plain push leaves the state as it is, and the answer says so
+    expect((await post(`${url}/api/agents/fresh/heartbeat`, JSON.stringify({ pid: 5 }))).body).toMatchObject({ state: "error" });
     expect((await post(`${url}/api/agents/fresh/heartbeat`, JSON.stringify({ status: "up" }))).body).toMatchObject({ state: "active" });
+    await store.registerAgent("booting");
+    expect((await post(`${url}/api/agents/booting/heartbeat`)).body).toMatchObject({ state: "initializing" });
+    expect(await store.getAgent("booting")).toMatchObject({ state: "initializing", heartbeats: 1 });
   });
 });
 
@@ -261,6 +266,30 @@ describe("reads", () => {
     await readUntil(/event: summary\ndata: .*"total":0/);
     await post(`${url}/api/agents/sse-agent/heartbeat`);
     await readUntil(/event: summary\ndata: .*"line":"Active agents: 1\/1"/);
+    ctl.abort();
+  });
+
+  it("polls for a burst of pushes a few times, not once per push, and still sends the final summary", async () => {
+    // no periodic poll within the test: every poll comes from a push's nudge
+    const { url, store } = await startTestServer({}, { livePollMs: 600_000, liveNudgeGapMs: 1000 });
+    const ctl = new AbortController();
+    const res = await fetch(`${url}/api/events`, { signal: ctl.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    const readUntil = async (re: RegExp) => {
+      while (!re.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${re}`);
+        text += value;
+      }
+    };
+    await readUntil(/event: summary\ndata: .*"total":0/);
+    const polls = vi.spyOn(store, "changeToken");
+    const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => post(`${url}/api/agents/burst-${i}/heartbeat`)));
+    expect(replies.every((r) => r.status === 202)).toBe(true);
+    await readUntil(/event: summary\ndata: .*"line":"Active agents: 200\/200"/);
+    expect(polls.mock.calls.length).toBeGreaterThan(0);
+    expect(polls.mock.calls.length).toBeLessThan(20);
     ctl.abort();
   });
 

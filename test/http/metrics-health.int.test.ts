@@ -67,6 +67,19 @@ describe("/metrics", () => {
   });
 });
 
+describe("/api/perf samples", () => {
+  it("sum the RSS and CPU of live agents and count every agent, stopped ones included", async () => {
+    const { url, store, server } = await startTestServer();
+    await post(`${url}/api/agents/a/heartbeat`, JSON.stringify({ rssBytes: 1_000_000, cpuPercent: 1.5 }));
+    await post(`${url}/api/agents/b/heartbeat`, JSON.stringify({ rssBytes: 2_000_000, cpuPercent: 0.5 }));
+    await post(`${url}/api/agents/gone/heartbeat`, JSON.stringify({ rssBytes: 9_000_000, cpuPercent: 9 }));
+    await store.updateAgentState("gone", "stopped", "test");
+    const latest = async () => (await server.app.inject({ url: "/api/perf" })).json().samples.at(-1) as Record<string, number> | undefined;
+    await waitFor(async () => (await latest())?.agents === 3, { message: "no sample with the three agents" });
+    expect(await latest()).toMatchObject({ agents: 3, rssBytes: 3_000_000, cpuPercent: 2 });
+  });
+});
+
 describe("/healthz", () => {
   it("is 200 while the monitor process heartbeats and 503 once it is killed", async () => {
     const { url, config } = await startTestServer({ STALE_THRESHOLD: "1.5" });

@@ -1,7 +1,8 @@
 /**
  * HeartbeatGroupCommit over a real SQLite store: heartbeats that arrive together share one
- * updateHeartbeats transaction, each caller resolves only after its batch is committed, a failed
- * batch rejects exactly its own callers, and a bad name is refused alone without joining a batch.
+ * updateHeartbeats transaction, each caller resolves only after its batch is committed (with the
+ * state its heartbeat left), a failed batch rejects exactly its own callers, and a bad name is
+ * refused alone without joining a batch.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { isValidationError } from "../../src/errors/index.js";
@@ -17,7 +18,7 @@ function recording(store: SharedState) {
     batches,
     updateHeartbeats: async (batch: readonly HeartbeatUpdate[]) => {
       batches.push(batch.map((b) => b.name));
-      await store.updateHeartbeats(batch);
+      return store.updateHeartbeats(batch);
     },
   };
 }
@@ -39,6 +40,20 @@ describe("HeartbeatGroupCommit", () => {
       expect((await store.getAgent(n))?.heartbeats).toBe(1);
     }));
     expect(writer.batches).toEqual([names]);
+  });
+
+  it("by default batches what arrives in one event-loop turn, and answers each caller with its agent's state", async () => {
+    const store = await openTestStore();
+    await store.registerAgent("booting");
+    const writer = recording(store);
+    const group = new HeartbeatGroupCommit(writer);
+    const states = await Promise.all([group.updateHeartbeat("booting"), group.updateHeartbeat("new-1"), group.updateHeartbeat("new-2")]);
+    expect(states).toEqual(["initializing", "active", "active"]);
+    expect(writer.batches).toEqual([["booting", "new-1", "new-2"]]);
+    // a heartbeat in a later turn opens a batch of its own
+    await group.updateHeartbeat("new-1");
+    expect(writer.batches).toEqual([["booting", "new-1", "new-2"], ["new-1"]]);
+    expect((await store.getAgent("new-1"))?.heartbeats).toBe(2);
   });
 
   it("fills the next batch while one is being written, and cuts batches at maxBatch", async () => {

@@ -11,7 +11,7 @@
  * Heartbeats of concurrent requests share one transaction (storage/group-commit.ts); a 202 is
  * sent only once the row is committed.
  */
-import { groupCommitOf, LIVE_NOT_ACTIVE_STATES, type HeartbeatInfo } from "../../storage/index.js";
+import { groupCommitOf, LIVE_NOT_ACTIVE_STATES, type AgentState, type HeartbeatInfo } from "../../storage/index.js";
 import type { RoutePlugin, ServerContext } from "../context.js";
 import { parseOr400 } from "../errors.js";
 import { describeIssue, heartbeatBatchBody, heartbeatBatchItem, heartbeatBody, nameParams, optionalBody, type HeartbeatBody } from "../schemas.js";
@@ -23,18 +23,20 @@ const infoOf = (b: HeartbeatBody): HeartbeatInfo => ({
   cpuPercent: b.cpuPercent, eventLoopLagMs: b.eventLoopLagMs, writeLatencyMs: b.latencyMs, activity: b.activity,
 });
 
-/** What a status other than a plain heartbeat changes, after the heartbeat is stored. */
-async function applyStatus(ctx: ServerContext, name: string, b: HeartbeatBody): Promise<void> {
+/**
+ * What a status other than a plain heartbeat changes, after the heartbeat is stored; `state` is
+ * the agent's state the heartbeat left. Resolves with the state the agent is in afterwards.
+ */
+async function applyStatus(ctx: ServerContext, name: string, b: HeartbeatBody, state: AgentState): Promise<AgentState> {
   if (b.status === "error" || b.status === "down") {
     const message = b.message ?? `agent reported status "${b.status}"`;
     await ctx.store.recordError(name, message);
-    await ctx.store.updateAgentState(name, "error", message.slice(0, 200));
-  } else if (b.status === "ok" || b.status === "up") {
-    const current = await ctx.store.getAgent(name);
-    if (current && LIVE_NOT_ACTIVE_STATES.includes(current.state)) {
-      await ctx.store.updateAgentState(name, "active", b.message?.slice(0, 200) ?? "push: ok");
-    }
+    return (await ctx.store.updateAgentState(name, "error", message.slice(0, 200))).state;
   }
+  if ((b.status === "ok" || b.status === "up") && LIVE_NOT_ACTIVE_STATES.includes(state)) {
+    return (await ctx.store.updateAgentState(name, "active", b.message?.slice(0, 200) ?? "push: ok")).state;
+  }
+  return state;
 }
 
 /** Enough for MAX_BATCH_ITEMS heartbeats with activity. */
@@ -48,11 +50,10 @@ export const pushRoutes: RoutePlugin = (app, ctx) => {
   app.post("/api/agents/:name/heartbeat", { onRequest: ctx.requireToken }, async (req, reply) => {
     const { name } = parseOr400(nameParams, req.params, "agent name");
     const b = parseOr400(body, req.body, "body");
-    await heartbeats.updateHeartbeat(name, infoOf(b));
-    await applyStatus(ctx, name, b);
+    const stored = await heartbeats.updateHeartbeat(name, infoOf(b));
+    const state = b.status ? await applyStatus(ctx, name, b, stored) : stored;
     ctx.live.nudge();
-    const agent = await ctx.store.getAgent(name);
-    return reply.code(202).send({ ok: true, name, state: agent?.state ?? null });
+    return reply.code(202).send({ ok: true, name, state });
   });
 
   // a whole host's agents in one body: far above the server's small default limit
@@ -72,8 +73,8 @@ export const pushRoutes: RoutePlugin = (app, ctx) => {
       }
     });
     if (valid.length === 0) return reply.code(400).send({ error: "no valid heartbeat in the batch", results });
-    await ctx.store.updateHeartbeats(valid.map((v) => ({ name: v.name, info: infoOf(v.body) })));
-    for (const v of valid) if (v.body.status) await applyStatus(ctx, v.name, v.body);
+    const states = await ctx.store.updateHeartbeats(valid.map((v) => ({ name: v.name, info: infoOf(v.body) })));
+    for (const [i, v] of valid.entries()) if (v.body.status) await applyStatus(ctx, v.name, v.body, states[i]!);
     ctx.live.nudge();
     return reply.code(202).send({ ok: results.every((r) => r.ok), stored: valid.length, results });
   });

@@ -13,7 +13,7 @@ import { assertAgentName } from "../agent-name.js";
 import {
   AGENT_STATES, isAgentState, type AgentError, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState,
   type CleanupOptions, type CleanupResult, type HeartbeatInfo, type HeartbeatUpdate, type PingInput, type PingRecord, type RegisterOptions, type StaleAgent, type StateStore, type SweepOptions,
-  type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
+  type ResourceTotals, type StorageInfo, type StoreSummary, type Transition, type TransitionCounts, type TransitionQuery,
 } from "../types.js";
 import { agentListSql, agentWhere } from "./agent-list.js";
 import { asPgDatabaseError, createClient, createPool, isConnectionLost, redactUrl } from "./connection.js";
@@ -155,29 +155,36 @@ export class PgStore implements StateStore {
     }
   }
 
-  async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void> {
+  async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]> {
     for (const b of batch) assertAgentName(b.name);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return [];
     const merged = mergeHeartbeats(batch);
     const columns = merged[0]!.values.map((_, i) => merged.map((m) => m.values[i]));
     const now = this.core.nowParam();
+    const states = new Map<string, AgentState>();
     await this.core.tx(async (c) => {
-      const done = await c.query<{ name: string }>({
+      const done = await c.query<{ name: string; state: AgentState }>({
         text: this.sql.heartbeatBatch,
         values: [merged.map((m) => m.name), now, ...columns, merged.map((m) => m.count)],
       });
-      const written = new Set(done.rows.map((r) => r.name));
+      for (const r of done.rows) states.set(r.name, r.state);
       // down or unknown agents (rare): revived or registered one by one, in the same transaction
       for (const m of merged) {
-        if (written.has(m.name)) continue;
+        if (states.has(m.name)) continue;
         const values = [m.name, now, ...m.values];
         for (let i = 0; i < m.count; i++) {
-          if ((await c.query({ text: this.sql.heartbeat, values })).rowCount) continue;
+          const live = await c.query<{ state: AgentState }>({ text: this.sql.heartbeat, values });
+          if (live.rows[0]) {
+            states.set(m.name, live.rows[0].state);
+            continue;
+          }
+          states.set(m.name, "active");
           if ((await c.query({ text: this.sql.heartbeatRevive, values })).rowCount) continue;
           if (!(await c.query({ text: this.sql.heartbeatInsert, values })).rowCount) await c.query({ text: this.sql.heartbeatRevive, values });
         }
       }
     });
+    return batch.map((b) => states.get(b.name)!);
   }
 
   async updateAgentState(name: string, state: AgentState, reason?: string): Promise<AgentRecord> {
@@ -254,6 +261,10 @@ export class PgStore implements StateStore {
 
   leaseMembers(lease: string, withinMs: number): Promise<LeaseMember[]> {
     return this.leases.leaseMembers(lease, withinMs);
+  }
+
+  async resourceTotals(): Promise<ResourceTotals> {
+    return (await this.core.query<ResourceTotals>({ text: this.sql.resourceTotals })).rows[0]!;
   }
 
   async summary(): Promise<StoreSummary> {

@@ -22,7 +22,7 @@ export function statements(s: string, detection: DetectionParams = {}) {
   return {
     heartbeat: `UPDATE ${s}.agents SET ${hbSet},
         ${historySetSql(PG_DIALECT, now, detection)}
-      WHERE name = $1 AND state NOT IN ${DOWN}`,
+      WHERE name = $1 AND state NOT IN ${DOWN} RETURNING state`,
     // a batch of live agents' heartbeats in one statement; `n` counts a name sent more than once
     // (its rhythm learns one gap: the right-hand sides all read the row as it was)
     heartbeatBatch: `UPDATE ${s}.agents a SET last_heartbeat = ${now}, heartbeats = a.heartbeats + u.n,
@@ -34,7 +34,7 @@ export function statements(s: string, detection: DetectionParams = {}) {
       FROM unnest($1::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::float8[], $8::float8[], $9::float8[], $10::json[], $11::integer[])
         AS u(name, pid, host, version, rss, cpu, lag, latency, activity, n)
       WHERE a.name = u.name AND a.state NOT IN ${DOWN}
-      RETURNING a.name`,
+      RETURNING a.name, a.state`,
     heartbeatRevive: `UPDATE ${s}.agents SET ${hbSet},
       state = 'active', state_reason = 'heartbeat resumed', state_changed_at = ${now}
       WHERE name = $1`,
@@ -87,6 +87,10 @@ export function statements(s: string, detection: DetectionParams = {}) {
       FROM t WHERE a.state IN ${LIVE} AND (a.last_heartbeat + a.stale_after_ms < t.as_of OR a.last_heartbeat < t.as_of - $1::float8)
       RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age, ${rule} AS rule`,
     summary: `SELECT state, count(*) AS n FROM ${s}.agents GROUP BY state`,
+    resourceTotals: `SELECT count(*)::float8 AS "agents",
+        coalesce(sum(rss_bytes) FILTER (WHERE state NOT IN ('stopped', 'failed')), 0)::float8 AS "rssBytes",
+        coalesce(sum(cpu_percent) FILTER (WHERE state NOT IN ('stopped', 'failed')), 0)::float8 AS "cpuPercent"
+      FROM ${s}.agents`,
     requestRestart: `UPDATE ${s}.agents SET restart_requested_at = ${now} WHERE name = $1`,
     noteRestart: `UPDATE ${s}.agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = $1`,
     restartRequests: `SELECT name FROM ${s}.agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at, name COLLATE "C"`,

@@ -22,7 +22,7 @@ import {
   AGENT_STATES, isAgentState, type AgentFilter, type AgentQuery, type AgentRecord, type AgentState, type HeartbeatInfo, type HeartbeatUpdate,
   type RegisterOptions, type StaleAgent, type AgentError, type CleanupOptions, type StateStore, type StoreSummary, type Transition, type TransitionQuery,
   type StorageInfo, type TransitionCounts, type CleanupResult, type PingInput, type PingRecord,
-  type SweepOptions,
+  type SweepOptions, type ResourceTotals,
 } from "../types.js";
 import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
@@ -66,8 +66,8 @@ function assertCursor(afterId: unknown): asserts afterId is number {
 
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
-  private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => void>;
-  private readonly heartbeatsTx: Database.Transaction<(batch: ReturnType<typeof heartbeatParams>[]) => void>;
+  private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => AgentState>;
+  private readonly heartbeatsTx: Database.Transaction<(batch: ReturnType<typeof heartbeatParams>[]) => AgentState[]>;
   private readonly retryAttempts: number;
   private readonly backoffFactor: number;
   private readonly checkpointRetention: number;
@@ -89,12 +89,15 @@ export class SharedState implements StateStore {
     this.agentList = new AgentList(db);
     this.pings = new SqlitePings(db);
     // prepared once: the heartbeat is the hottest write
-    const beat = (params: ReturnType<typeof heartbeatParams>) => {
-      if (this.stmts.heartbeat.run(params).changes > 0) return;
+    // the state after the heartbeat: a live agent keeps its own, a revived or new one is active
+    const beat = (params: ReturnType<typeof heartbeatParams>): AgentState => {
+      const live = this.stmts.heartbeat.get(params) as { state: AgentState } | undefined;
+      if (live) return live.state;
       if (this.stmts.heartbeatRevive.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
+      return "active";
     };
     this.heartbeatTx = db.transaction(beat);
-    this.heartbeatsTx = db.transaction((batch: ReturnType<typeof heartbeatParams>[]) => batch.forEach(beat));
+    this.heartbeatsTx = db.transaction((batch: ReturnType<typeof heartbeatParams>[]) => batch.map(beat));
     this.retryAttempts = opts.retryAttempts ?? 3;
     this.backoffFactor = opts.backoffFactor ?? 1.5;
     this.checkpointRetention = opts.checkpointRetention ?? 20;
@@ -210,12 +213,15 @@ export class SharedState implements StateStore {
     }));
   }
 
-  async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<void> {
+  async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]> {
     for (const b of batch) assertAgentName(b.name);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return [];
     const now = this.clock.now();
     const params = batch.map((b) => heartbeatParams(b.name, now, b.info));
-    await this.withBusyRetry(() => this.lock.run(() => this.heartbeatsTx.immediate(params)));
+    return this.withBusyRetry(() => this.lock.run(() => {
+      this.assertSameFile();
+      return this.heartbeatsTx.immediate(params);
+    }));
   }
 
   async recordError(name: string, message: string): Promise<void> {
@@ -295,6 +301,10 @@ export class SharedState implements StateStore {
       total += r.n;
     }
     return { total, byState };
+  }
+
+  async resourceTotals(): Promise<ResourceTotals> {
+    return this.stmts.resourceTotals.get() as ResourceTotals;
   }
 
   async requestRestart(name: string): Promise<void> {

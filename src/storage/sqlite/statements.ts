@@ -6,7 +6,7 @@ import { historySetSql, ruleSql, SQLITE_DIALECT, type DetectionParams } from "..
 
 type StatementName =
   | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
-  | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary"
+  | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary" | "resourceTotals"
   | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
   | "transitionCounts" | "transitionsAfter" | "changeToken";
 
@@ -40,7 +40,8 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
         loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
         activity = coalesce(@activity, activity),
         ${historySetSql(SQLITE_DIALECT, "@now", detection)}
-      WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}`),
+      WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}
+      RETURNING state`),
     // A heartbeat from a stale/stopped/failed agent: it is alive again.
     heartbeatRevive: db.prepare(`
       UPDATE agents SET
@@ -86,6 +87,11 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
       WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE})
       RETURNING name, last_heartbeat, ${rule} AS rule`),
     summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
+    resourceTotals: db.prepare(`
+      SELECT count(*) AS agents,
+        total(CASE WHEN state NOT IN ('stopped', 'failed') THEN rss_bytes END) AS rssBytes,
+        total(CASE WHEN state NOT IN ('stopped', 'failed') THEN cpu_percent END) AS cpuPercent
+      FROM agents`),
     requestRestart: db.prepare(`UPDATE agents SET restart_requested_at = @now WHERE name = @name`),
     noteRestart: db.prepare(`UPDATE agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = @name`),
     restartRequests: db.prepare(`SELECT name FROM agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at`),

@@ -17,13 +17,19 @@ export function heartbeatBatchSuite(open: Open): void {
       expect((await store.markStaleAgents(10_000)).map((s) => s.name)).toEqual(["gone"]);
       await store.registerAgent("booting");
       await clock.advance(500);
-      await store.updateHeartbeats([
+      await store.registerAgent("failing");
+      await store.updateAgentState("failing", "error", "t");
+      const states = await store.updateHeartbeats([
         { name: "live", info: { rssBytes: 10, activity: { status: "running", node: "n", step: 1, threadId: null, runStartedAt: t0, lastProgressAt: t0, running: 1, lastRun: null } } },
         { name: "gone" },
         { name: "booting", info: { pid: 3 } },
         { name: "halted" },
         { name: "newcomer", info: { pid: 99 } },
+        { name: "failing" },
       ]);
+      // what each heartbeat left: the store's state afterwards, without reading it back
+      expect(states).toEqual(["active", "active", "initializing", "active", "active", "error"]);
+      expect((await store.getAgent("failing"))?.state).toBe("error");
       const at = t0 + 10_501;
       expect(await store.getAgent("live")).toMatchObject({ state: "active", lastHeartbeat: at, heartbeats: 3, pid: 1, host: "h", rssBytes: 10, activity: { status: "running", node: "n" } });
       expect(await store.getAgent("gone")).toMatchObject({ state: "active", stateReason: "heartbeat resumed", lastHeartbeat: at, heartbeats: 2 });
@@ -37,13 +43,13 @@ export function heartbeatBatchSuite(open: Open): void {
     it("counts every heartbeat of a name sent more than once, the later fields winning", async () => {
       const { store } = await open();
       await store.updateHeartbeat("twice");
-      await store.updateHeartbeats([
+      expect(await store.updateHeartbeats([
         { name: "twice", info: { pid: 1, host: "a" } },
         { name: "twice", info: { pid: 2 } },
         { name: "fresh" },
         { name: "fresh", info: { pid: 5 } },
         { name: "twice" },
-      ]);
+      ])).toEqual(["active", "active", "active", "active", "active"]);
       expect(await store.getAgent("twice")).toMatchObject({ heartbeats: 4, pid: 2, host: "a" });
       expect(await store.getAgent("fresh")).toMatchObject({ heartbeats: 2, pid: 5, state: "active" });
       await Promise.all(Array.from({ length: 20 }, () => store.updateHeartbeats([{ name: "twice" }, { name: "fresh" }])));
@@ -55,7 +61,7 @@ export function heartbeatBatchSuite(open: Open): void {
       const { store } = await open();
       await expect(store.updateHeartbeats([{ name: "fine" }, { name: "bad\u0000name" }])).rejects.toSatisfy(isValidationError);
       expect(await store.getAgent("fine")).toBeUndefined();
-      await store.updateHeartbeats([]);
+      expect(await store.updateHeartbeats([])).toEqual([]);
       expect(await store.getRegisteredAgents()).toEqual([]);
     });
   });

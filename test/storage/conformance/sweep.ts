@@ -99,5 +99,20 @@ export function sweepSuite(open: Open): void {
       expect(s.byState).toMatchObject({ active: 1, initializing: 1, stale: 0 });
       expect(Object.keys(s.byState).sort()).toEqual([...AGENT_STATES].sort());
     });
+
+    it("resourceTotals counts every agent and sums what the live ones last reported", async () => {
+      const { store } = await open();
+      expect(await store.resourceTotals()).toEqual({ agents: 0, rssBytes: 0, cpuPercent: 0 });
+      await store.updateHeartbeat("big", { rssBytes: 3e9, cpuPercent: 12.5 });
+      await store.updateHeartbeat("small", { rssBytes: 1000, cpuPercent: 0.25 });
+      await store.updateHeartbeat("silent");
+      await store.updateHeartbeat("halted", { rssBytes: 7e9, cpuPercent: 50 });
+      await store.updateAgentState("halted", "stopped", "t");
+      await store.updateHeartbeat("broken", { rssBytes: 5e9, cpuPercent: 40 });
+      await store.updateAgentState("broken", "failed", "t");
+      await store.updateHeartbeat("erring", { rssBytes: 1, cpuPercent: 1 });
+      await store.updateAgentState("erring", "error", "t");
+      expect(await store.resourceTotals()).toEqual({ agents: 6, rssBytes: 3e9 + 1000 + 1, cpuPercent: 13.75 });
+    });
   });
 }
