@@ -65,3 +65,35 @@ export async function restartPredicted(i: ProactiveInput): Promise<string | unde
   for (const name of i.waiting.keys()) if (!seen.has(name)) i.waiting.delete(name);
   return undefined;
 }
+
+export type ProactiveSettings = Omit<ProactiveInput, "now" | "own" | "waiting"> & {
+  /** How often to look: the samples' pace, HEARTBEAT_INTERVAL. */
+  everyMs: number;
+  /** Agents the supervisor gave up on (a proactive restart that ends there frees the slot). */
+  gaveUp: ReadonlySet<string>;
+};
+
+/** The supervisor's side of PROACTIVE_RESTART: one agent at a time, until it is active again under its new pid. */
+export class ProactiveRestarts {
+  private current: { name: string; pid: number } | undefined;
+  private readonly waiting = new Map<string, string>();
+  private lastCheck = -Infinity;
+
+  constructor(private readonly s: ProactiveSettings) {}
+
+  async check(now: number, own: ReadonlyMap<string, AgentRecord>): Promise<void> {
+    if (this.current) {
+      const { name, pid } = this.current;
+      const child = this.s.children.get(name);
+      const back = child !== undefined && child.pid !== pid && child.activeAt !== undefined;
+      if (!back && !this.s.gaveUp.has(name)) return;
+      this.current = undefined;
+    }
+    const sinceLast = now - this.lastCheck;
+    if (sinceLast >= 0 && sinceLast < this.s.everyMs) return;
+    this.lastCheck = now;
+    const name = await restartPredicted({ ...this.s, now, own, waiting: this.waiting });
+    const child = name === undefined ? undefined : this.s.children.get(name);
+    if (child) this.current = { name: child.spec.name, pid: child.pid };
+  }
+}

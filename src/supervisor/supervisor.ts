@@ -27,26 +27,15 @@ import { countFleet } from "./fleet-counts.js";
 import { assessFleet } from "./guard.js";
 import { reconcileRecords } from "./reconcile.js";
 import { RestartPolicy } from "./restart-policy.js";
+import { serveRestartRequests } from "./restart-requests.js";
 import { restartStaleAgents } from "./stale-restarts.js";
-import { restartPredicted } from "./proactive-restarts.js";
+import { ProactiveRestarts } from "./proactive-restarts.js";
 import { degradingLimits, readDegrading } from "../views/degrading.js";
 import { toSuspicionView } from "../views/suspicion.js";
 import { WallClockWatch } from "./wall-clock-watch.js";
+import { DEFAULT_STOP_GRACE_MS, type SupervisorOptions } from "./options.js";
 
-export interface SupervisorOptions {
-  config: Config;
-  store: StateStore;
-  logger: Logger;
-  agents: AgentSpec[];
-  clock?: Clock;
-  /** How long a stopping agent gets before SIGKILL. @defaultValue 10 s */
-  stopGraceMs?: number;
-  /** A monotonic clock, to notice the wall clock jumping. @defaultValue performance.now with the system clock, none with an injected one */
-  monotonicNow?: () => number;
-}
-
-const DEFAULT_STOP_GRACE_MS = 10_000;
-
+export type { SupervisorOptions };
 
 export class Supervisor {
   private readonly config: Config;
@@ -83,10 +72,7 @@ export class Supervisor {
   private fatal: DatabaseError | undefined;
   private readonly clockWatch: WallClockWatch | undefined;
   private readonly bookkeepingTrouble: RepeatedProblem;
-  /** PROACTIVE_RESTART: the agent restarted before its predicted failure, until it is active again (one at a time). */
-  private proactive: { name: string; pid: number } | undefined;
-  private readonly proactiveWaiting = new Map<string, string>();
-  private lastProactiveCheck = -Infinity;
+  private readonly proactive: ProactiveRestarts;
   /** Its SystemInitializer and HeartbeatHealthAgent, named for this host. */
   private readonly names: { initializer: string; monitor: string };
 
@@ -111,6 +97,16 @@ export class Supervisor {
       factor: c.backoffFactor,
       maxMs: c.restartBackoffMaxMs,
       stableAfterMs: Math.max(10 * c.heartbeatIntervalMs, 2 * c.staleThresholdMs),
+    });
+    this.proactive = new ProactiveRestarts({
+      everyMs: c.heartbeatIntervalMs, leadMs: c.proactiveRestartLeadMs, children: this.children, gaveUp: this.gaveUp, log: this.log,
+      degrading: (a) => {
+        const now = this.clock.now();
+        return readDegrading(this.store.perf, a.name, a.startedAt, degradingLimits(c, toSuspicionView(a, now, c).staleAfterMs), now);
+      },
+      budgetLeft: (n, at) => this.policy.remaining(n, at),
+      activeSilences: () => this.store.notify.activeSilences(),
+      restart: (n, why) => this.stopGently(n, why),
     });
     this.ctx = createAgentContext({ agentName: this.names.initializer, config: c, store: o.store, clock: this.clock, logger: o.logger, signal: this.controller.signal });
   }
@@ -196,30 +192,7 @@ export class Supervisor {
       now, own, children: this.children, staleThresholdMs: this.config.staleThresholdMs, held: this.held, log: this.log,
       activeSilences: () => this.store.notify.activeSilences(), restart: (name, why) => this.restartHung(name, why),
     });
-    if (this.config.proactiveRestart === "predicted") await this.restartPredicted(now, own);
-  }
-
-  /** PROACTIVE_RESTART=predicted (src/supervisor/proactive-restarts.ts), looked at once per HEARTBEAT_INTERVAL (the samples' pace). */
-  private async restartPredicted(now: number, own: ReadonlyMap<string, AgentRecord>): Promise<void> {
-    if (this.proactive) {
-      const { name, pid } = this.proactive;
-      const child = this.children.get(name);
-      const back = child !== undefined && child.pid !== pid && child.activeAt !== undefined;
-      if (!back && !this.gaveUp.has(name)) return;
-      this.proactive = undefined;
-    }
-    const sinceLast = now - this.lastProactiveCheck;
-    if (sinceLast >= 0 && sinceLast < this.config.heartbeatIntervalMs) return;
-    this.lastProactiveCheck = now;
-    const name = await restartPredicted({
-      now, own, children: this.children, leadMs: this.config.proactiveRestartLeadMs, waiting: this.proactiveWaiting, log: this.log,
-      degrading: (a) => readDegrading(this.store.perf, a.name, a.startedAt, degradingLimits(this.config, toSuspicionView(a, now, this.config).staleAfterMs), now),
-      budgetLeft: (n, at) => this.policy.remaining(n, at),
-      activeSilences: () => this.store.notify.activeSilences(),
-      restart: (n, why) => this.stopGently(n, why),
-    });
-    const child = name === undefined ? undefined : this.children.get(name);
-    if (child) this.proactive = { name: child.spec.name, pid: child.pid };
+    if (this.config.proactiveRestart === "predicted") await this.proactive.check(now, own);
   }
 
   /** SIGTERM: the agent runtime stops between steps; its exit handler restarts it with `why` as the reason. */
@@ -304,31 +277,12 @@ export class Supervisor {
     }
   }
 
-  private async serveRequests(): Promise<void> {
-    for (const name of await this.store.pendingRestarts()) {
-      const spec = this.specs.get(name);
-      if (!spec) {
-        // on a database shared by hosts, another host's supervisor serves its own agents
-        if (!this.unservable.has(name) && !sharedByHosts(this.config)) this.log.warn(`restart of ${name} requested, but this supervisor did not start it; ignoring`);
-        this.unservable.add(name);
-        continue;
-      }
-      const child = this.children.get(name);
-      this.policy.reset(name);
-      this.gaveUp.delete(name);
-      if (child) {
-        if (child.restartNow) continue; // already on its way
-        child.restartNow = true;
-        child.stopReason = "restart requested";
-        this.log.info(`restart of ${name} requested: stopping pid ${child.pid}`);
-        void stopAgent(child, this.stopGraceMs);
-      } else {
-        clearTimeout(this.timers.get(name));
-        this.timers.delete(name);
-        this.log.info(`restart of ${name} requested: starting it`);
-        this.startAgent(spec, "restart requested", true);
-      }
-    }
+  private serveRequests(): Promise<void> {
+    return serveRestartRequests({
+      pending: () => this.store.pendingRestarts(), specs: this.specs, children: this.children, timers: this.timers, policy: this.policy,
+      gaveUp: this.gaveUp, unservable: this.unservable, sharedByHosts: sharedByHosts(this.config), log: this.log, stopGraceMs: this.stopGraceMs,
+      start: (spec) => this.startAgent(spec, "restart requested", true),
+    });
   }
 
   /** Kills a live-but-silent agent; its exit handler restarts it. */
