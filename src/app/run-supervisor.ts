@@ -49,12 +49,14 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
   let server: RunningServer | undefined;
   let stopping: Promise<void> | undefined;
   let supervisor: Supervisor | undefined;
+  let lostHost: string | undefined;
   try {
     store = await openStore(config);
     if (sharedByHosts(config)) {
       hostLock = await HostLock.acquire({
         store, host: config.hostName, ttlMs: config.leaderLeaseMs, where: storageWhere(config), logger: log,
         onLost: (why) => {
+          lostHost = why;
           log.error(`${why}: stopping this host's agents`);
           stopping ??= supervisor?.stop(why);
         },
@@ -79,6 +81,8 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
     await sup.wait();
     await stopping;
     if (sup.fatalError) throw sup.fatalError;
+    // another supervisor runs this host now: not a clean stop (a process manager should know)
+    if (lostHost) return EXIT.PROBLEMS;
     log.info("supervisor stopped");
     return EXIT.OK;
   } catch (e) {
