@@ -168,7 +168,15 @@ export class PgStore implements StateStore {
         values: [merged.map((m) => m.name), now, ...columns, merged.map((m) => m.count)],
       });
       for (const r of done.rows) states.set(r.name, r.state);
-      // down or unknown agents (rare): revived or registered one by one, in the same transaction
+      // down agents revived and unknown ones registered, each set in one statement (after an outage
+      // or at a gateway's first relay these are many); a name raced by another writer goes one by one
+      for (const text of [this.sql.heartbeatBatchRevive, this.sql.heartbeatBatchInsert]) {
+        const rest = merged.filter((m) => !states.has(m.name));
+        if (rest.length === 0) break;
+        const restColumns = rest[0]!.values.map((_, i) => rest.map((m) => m.values[i]));
+        const r = await c.query<{ name: string }>({ text, values: [rest.map((m) => m.name), now, ...restColumns, rest.map((m) => m.count)] });
+        for (const row of r.rows) states.set(row.name, "active");
+      }
       for (const m of merged) {
         if (states.has(m.name)) continue;
         const values = [m.name, now, ...m.values];

@@ -35,6 +35,24 @@ export function statements(s: string, detection: DetectionParams = {}) {
         AS u(name, pid, host, version, rss, cpu, lag, latency, activity, n)
       WHERE a.name = u.name AND a.state NOT IN ${DOWN}
       RETURNING a.name, a.state`,
+    // the same batch for the names heartbeatBatch did not find live: down ones revived, unknown ones registered
+    heartbeatBatchRevive: `UPDATE ${s}.agents a SET last_heartbeat = ${now}, heartbeats = a.heartbeats + u.n,
+        pid = coalesce(u.pid, a.pid), host = coalesce(u.host, a.host), version = coalesce(u.version, a.version),
+        rss_bytes = coalesce(u.rss, a.rss_bytes), cpu_percent = coalesce(u.cpu, a.cpu_percent),
+        loop_lag_ms = coalesce(u.lag, a.loop_lag_ms), hb_latency_ms = coalesce(u.latency, a.hb_latency_ms),
+        activity = coalesce(u.activity, a.activity),
+        state = 'active', state_reason = 'heartbeat resumed', state_changed_at = ${now}
+      FROM unnest($1::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::float8[], $8::float8[], $9::float8[], $10::json[], $11::integer[])
+        AS u(name, pid, host, version, rss, cpu, lag, latency, activity, n)
+      WHERE a.name = u.name AND a.state IN ${DOWN}
+      RETURNING a.name`,
+    heartbeatBatchInsert: `INSERT INTO ${s}.agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat, heartbeats,
+        pid, host, version, rss_bytes, cpu_percent, loop_lag_ms, hb_latency_ms, activity)
+      SELECT u.name, 'active', 'registered by first heartbeat', n.t, n.t, n.t, n.t, u.n, u.pid, u.host, u.version, u.rss, u.cpu, u.lag, u.latency, u.activity
+      FROM unnest($1::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::float8[], $8::float8[], $9::float8[], $10::json[], $11::integer[])
+        AS u(name, pid, host, version, rss, cpu, lag, latency, activity, n), (SELECT ${now} AS t) n
+      ON CONFLICT (name) DO NOTHING
+      RETURNING name`,
     heartbeatRevive: `UPDATE ${s}.agents SET ${hbSet},
       state = 'active', state_reason = 'heartbeat resumed', state_changed_at = ${now}
       WHERE name = $1`,

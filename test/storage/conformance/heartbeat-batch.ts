@@ -57,6 +57,24 @@ export function heartbeatBatchSuite(open: Open): void {
       expect((await store.getAgent("fresh"))?.heartbeats).toBe(22);
     });
 
+    it("revives and registers many names of one batch, each with one transition and every heartbeat counted", async () => {
+      const { store, clock } = await open();
+      const down = Array.from({ length: 300 }, (_, i) => `down-${i}`);
+      const unknown = Array.from({ length: 300 }, (_, i) => `new-${i}`);
+      for (const n of down) await store.updateHeartbeat(n);
+      await clock.advance(10_001);
+      expect(await store.markStaleAgents(10_000)).toHaveLength(300);
+      const batch = [...down, ...unknown, ...down].map((name) => ({ name }));
+      expect(new Set(await store.updateHeartbeats(batch))).toEqual(new Set(["active"]));
+      for (const n of [down[0]!, down[299]!]) {
+        expect(await store.getAgent(n)).toMatchObject({ state: "active", heartbeats: 3 });
+        expect((await transitionsOf(store, n)).map((t) => `${t.from}->${t.to}`)).toEqual(["null->active", "active->stale", "stale->active"]);
+      }
+      expect(await store.getAgent(unknown[150]!)).toMatchObject({ state: "active", heartbeats: 1 });
+      expect(await transitionsOf(store, unknown[150]!)).toHaveLength(1);
+      expect(await store.countAgents({ states: ["active"] })).toBe(600);
+    });
+
     it("writes nothing when one name of the batch is invalid; an empty batch is a no-op", async () => {
       const { store } = await open();
       await expect(store.updateHeartbeats([{ name: "fine" }, { name: "bad\u0000name" }])).rejects.toSatisfy(isValidationError);
