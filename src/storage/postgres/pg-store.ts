@@ -27,7 +27,7 @@ import { PgSignalStore } from "./signals.js";
 import { PgLeases, underFence } from "./leases.js";
 import type { LeaseCandidate, LeaseFence, LeaseMember } from "../lease-types.js";
 import { RetainingPostgresSaver } from "./saver.js";
-import { heartbeatValues, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
+import { batchParams, heartbeatValues, mergeHeartbeats, pgText, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { statements, type Statements } from "./statements.js";
 import type { DetectionParams } from "../detection-sql.js";
 import type { StaleRule } from "../../intelligence/index.js";
@@ -159,13 +159,12 @@ export class PgStore implements StateStore {
     for (const b of batch) assertAgentName(b.name);
     if (batch.length === 0) return [];
     const merged = mergeHeartbeats(batch);
-    const columns = merged[0]!.values.map((_, i) => merged.map((m) => m.values[i]));
     const now = this.core.nowParam();
     const states = new Map<string, AgentState>();
     await this.core.tx(async (c) => {
       const done = await c.query<{ name: string; state: AgentState }>({
         text: this.sql.heartbeatBatch,
-        values: [merged.map((m) => m.name), now, ...columns, merged.map((m) => m.count)],
+        values: batchParams(merged, now),
       });
       for (const r of done.rows) states.set(r.name, r.state);
       // down agents revived and unknown ones registered, each set in one statement (after an outage
@@ -173,8 +172,7 @@ export class PgStore implements StateStore {
       for (const text of [this.sql.heartbeatBatchRevive, this.sql.heartbeatBatchInsert]) {
         const rest = merged.filter((m) => !states.has(m.name));
         if (rest.length === 0) break;
-        const restColumns = rest[0]!.values.map((_, i) => rest.map((m) => m.values[i]));
-        const r = await c.query<{ name: string }>({ text, values: [rest.map((m) => m.name), now, ...restColumns, rest.map((m) => m.count)] });
+        const r = await c.query<{ name: string }>({ text, values: batchParams(rest, now) });
         for (const row of r.rows) states.set(row.name, "active");
       }
       for (const m of merged) {
@@ -388,19 +386,4 @@ export class PgStore implements StateStore {
     this.closed = true;
     await this.core.pool.end();
   }
-}
-
-/** One row per name (the later non-null fields win), with how many heartbeats it stands for. */
-function mergeHeartbeats(batch: readonly HeartbeatUpdate[]): { name: string; values: unknown[]; count: number }[] {
-  const byName = new Map<string, { name: string; values: unknown[]; count: number }>();
-  for (const b of batch) {
-    const values = heartbeatValues(b.info);
-    const prev = byName.get(b.name);
-    if (!prev) byName.set(b.name, { name: b.name, values, count: 1 });
-    else {
-      prev.count++;
-      prev.values = prev.values.map((v, i) => values[i] ?? v);
-    }
-  }
-  return [...byName.values()];
 }
