@@ -5,14 +5,13 @@
  * stale; the old leader, woken or reconnected, does not act: every outage gives exactly one
  * active → stale transition, read from the transitions table.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MONITOR_LEASE } from "../../src/leadership/index.js";
 import { PgStore } from "../../src/storage/postgres/index.js";
-import { createNetNs, type NetNs } from "../helpers/netns.js";
-import { startCluster, type PgCluster } from "../helpers/postgres.js";
+import { useClusterWithSecondHost } from "../helpers/second-host.js";
+import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { killChildren, spawnTs, type Child } from "../helpers/processes.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 
@@ -23,27 +22,20 @@ const LEASE_S = 1;
 const SLACK_MS = 4000;
 const TAKEOVER_BOUND_MS = (LEASE_S + STALE_S + HEARTBEAT_S) * 1000 + SLACK_MS;
 
-let cluster: PgCluster;
-let ns: NetNs;
+const site = useClusterWithSecondHost();
 let logDir: string;
-beforeAll(async () => {
-  ns = createNetNs();
-  cluster = await startCluster({ alsoListen: [ns.hostAddress] });
-  logDir = mkdtempSync(join(tmpdir(), "bga-failover-"));
+beforeAll(() => {
+  logDir = makeTempDir("bga-failover-");
 });
 afterEach(killChildren);
-afterAll(() => {
-  cluster?.destroy();
-  ns?.destroy();
-  if (logDir) rmSync(logDir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 const settings = { HEARTBEAT_INTERVAL: String(HEARTBEAT_S), STALE_THRESHOLD: String(STALE_S), LEADER_LEASE: String(LEASE_S), LOG_LEVEL: "info" };
 
 function monitor(name: string, url: string, inNs = false): Child {
   return spawnTs("src/agents/heartbeat/main.ts", {
-    env: { ...settings, DATABASE_URL: inNs ? url.replace("127.0.0.1", ns.hostAddress) : url, AGENT_NAME: name, LOG_DIR: join(logDir, name) },
-    wrap: inNs ? ns.exec([]) : undefined,
+    env: { ...settings, DATABASE_URL: inNs ? site.remote(url) : url, AGENT_NAME: name, LOG_DIR: join(logDir, name) },
+    wrap: inNs ? site.ns.exec([]) : undefined,
   });
 }
 
@@ -81,7 +73,7 @@ async function killAndTimeStale(store: PgStore, victim: Child, agent = "victim")
 
 describe("two monitors on one PostgreSQL database", () => {
   it("SIGKILL the leader: the standby takes over and marks a silent agent stale in time, once", async () => {
-    const url = await cluster.freshDatabase();
+    const url = await site.cluster.freshDatabase();
     const store = await PgStore.open({ url });
     try {
       const { a, b, victim } = await twoMonitors(url, store);
@@ -99,7 +91,7 @@ describe("two monitors on one PostgreSQL database", () => {
   });
 
   it("SIGSTOP the leader: the standby takes over; SIGCONT, and the old leader does not act", async () => {
-    const url = await cluster.freshDatabase();
+    const url = await site.cluster.freshDatabase();
     const store = await PgStore.open({ url });
     try {
       const { a, b, victim } = await twoMonitors(url, store);
@@ -125,15 +117,15 @@ describe("two monitors on one PostgreSQL database", () => {
   });
 
   it("cut the leader's network (veth down): the standby takes over; healed, the old leader does not act", async () => {
-    const url = await cluster.freshDatabase();
+    const url = await site.cluster.freshDatabase();
     const store = await PgStore.open({ url });
     try {
       const { a, b, victim } = await twoMonitors(url, store, true);
       expect((await store.getAgent("monitor-a"))!.state).toBe("active");
       // two hosts: the leader in the namespace under its own host name, the standby here
       expect((await store.leaseMembers(MONITOR_LEASE, 60_000)).map((m) => [m.agent, m.host, m.role]))
-        .toEqual([["monitor-a", ns.hostName, "leader"], ["monitor-b", hostname(), "standby"]]);
-      ns.cut();
+        .toEqual([["monitor-a", site.ns.hostName, "leader"], ["monitor-b", hostname(), "standby"]]);
+      site.ns.cut();
       try {
         await waitFor(async () => (await leaderPid(store)) === b.pid, { timeoutMs: TAKEOVER_BOUND_MS });
         const took = await killAndTimeStale(store, victim);
@@ -141,7 +133,7 @@ describe("two monitors on one PostgreSQL database", () => {
         // cut off, A's heartbeats stop too: the new leader marks it stale (once)
         await waitFor(async () => (await store.getAgent("monitor-a"))?.state === "stale", { timeoutMs: TAKEOVER_BOUND_MS });
       } finally {
-        ns.heal();
+        site.ns.heal();
       }
       // back on the network: A's heartbeats arrive again, it stays standby, nothing is marked twice
       await waitFor(async () => (await store.getAgent("monitor-a"))?.state === "active", { timeoutMs: 60_000, message: () => a.stderr.slice(-1500) });

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { startServer } from "../../src/http/index.js";
 import { pidAlive } from "../../src/process/index.js";
@@ -17,8 +17,7 @@ import type { AgentRecord } from "../../src/storage/index.js";
 import { PgStore } from "../../src/storage/postgres/index.js";
 import { killCliChildren, parseJson, runCli } from "../helpers/cli.js";
 import { captureLogger } from "../helpers/log-capture.js";
-import { createNetNs, type NetNs } from "../helpers/netns.js";
-import { startCluster, type PgCluster } from "../helpers/postgres.js";
+import { useClusterWithSecondHost } from "../helpers/second-host.js";
 import { killChildren, REPO_ROOT, spawnTs, type Child } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
@@ -26,14 +25,9 @@ import { waitFor } from "../helpers/wait.js";
 const START_TIMEOUT = 120_000;
 const SYSTEM = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
 
-let cluster: PgCluster;
-let ns: NetNs;
+const site = useClusterWithSecondHost();
 let store: PgStore | undefined;
 const agentPids = new Set<number>();
-beforeAll(async () => {
-  ns = createNetNs();
-  cluster = await startCluster({ alsoListen: [ns.hostAddress] });
-});
 afterEach(async () => {
   await killCliChildren();
   for (const a of (await store?.getRegisteredAgents().catch(() => [])) ?? []) if (a.pid) agentPids.add(a.pid);
@@ -41,10 +35,6 @@ afterEach(async () => {
   for (const pid of agentPids) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
   await store?.close();
   removeTempDirs();
-});
-afterAll(() => {
-  cluster?.destroy();
-  ns?.destroy();
 });
 
 interface Host {
@@ -79,11 +69,11 @@ async function agents(): Promise<Map<string, AgentRecord>> {
 
 describe("a supervisor per host on one PostgreSQL database", () => {
   it("both run, each restarts only its own agents, restart requests go to the agent's host and are refused once its supervisor is gone", async () => {
-    const url = await cluster.freshDatabase();
+    const url = await site.cluster.freshDatabase();
     const dir = makeTempDir("bga-hosts-sup-");
     store = await PgStore.open({ url });
     const a = { ...startSupervisor({ url, dir, tag: "a" }), name: hostname() };
-    const b = { ...startSupervisor({ url: url.replace("127.0.0.1", ns.hostAddress), dir, tag: "b", wrap: ns.exec([]) }), name: ns.hostName };
+    const b = { ...startSupervisor({ url: site.remote(url), dir, tag: "b", wrap: site.ns.exec([]) }), name: site.ns.hostName };
     const namesOf = (h: Host & { worker: string }) => [...SYSTEM.map((s) => `${s}@${h.name}`), h.worker];
     const story = () => `A: ${logMessages(a).slice(-30).join("\n")}\nB: ${logMessages(b).slice(-30).join("\n")}\nB stderr: ${b.supervisor.stderr.slice(-2000)}`;
 

@@ -4,16 +4,15 @@
  * monitor watches them all. A killed agent on either host is marked stale within
  * STALE_THRESHOLD + HEARTBEAT_INTERVAL (+ slack), once; the API lists agents of both hosts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { startServer } from "../../../src/http/index.js";
 import { PgStore } from "../../../src/storage/postgres/index.js";
 import { captureLogger } from "../../helpers/log-capture.js";
-import { createNetNs, type NetNs } from "../../helpers/netns.js";
-import { startCluster, type PgCluster } from "../../helpers/postgres.js";
+import { useClusterWithSecondHost } from "../../helpers/second-host.js";
+import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
 import { killChildren, spawnTs, type Child } from "../../helpers/processes.js";
 import { waitFor } from "../../helpers/wait.js";
 
@@ -21,25 +20,18 @@ const HEARTBEAT_S = 0.2;
 const STALE_S = 1.5;
 const SLACK_MS = 3000;
 
-let cluster: PgCluster;
-let ns: NetNs;
+const site = useClusterWithSecondHost();
 let logDir: string;
-beforeAll(async () => {
-  ns = createNetNs();
-  cluster = await startCluster({ alsoListen: [ns.hostAddress] });
-  logDir = mkdtempSync(join(tmpdir(), "bga-hosts-"));
+beforeAll(() => {
+  logDir = makeTempDir("bga-hosts-");
 });
 afterEach(killChildren);
-afterAll(() => {
-  cluster?.destroy();
-  ns?.destroy();
-  if (logDir) rmSync(logDir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 describe("agents on two hosts, one PostgreSQL database", () => {
   it("heartbeat into one database; a killed agent on either host goes stale in time, once; the API lists both hosts", async () => {
-    const url = await cluster.freshDatabase();
-    const remoteUrl = url.replace("127.0.0.1", ns.hostAddress);
+    const url = await site.cluster.freshDatabase();
+    const remoteUrl = site.remote(url);
     const store = await PgStore.open({ url });
     const settings = { HEARTBEAT_INTERVAL: String(HEARTBEAT_S), STALE_THRESHOLD: String(STALE_S) };
     const server = await startServer({
@@ -50,15 +42,15 @@ describe("agents on two hosts, one PostgreSQL database", () => {
       const agents: Record<string, Child> = {};
       for (const name of ["here-1", "here-2"]) agents[name] = spawnTs("test/fixtures/pg-heartbeat-worker.ts", { env: { DATABASE_URL: url, AGENT_NAME: name } });
       for (const name of ["there-1", "there-2"]) {
-        agents[name] = spawnTs("test/fixtures/pg-heartbeat-worker.ts", { env: { DATABASE_URL: remoteUrl, AGENT_NAME: name }, wrap: ns.exec([]) });
+        agents[name] = spawnTs("test/fixtures/pg-heartbeat-worker.ts", { env: { DATABASE_URL: remoteUrl, AGENT_NAME: name }, wrap: site.ns.exec([]) });
       }
       for (const c of Object.values(agents)) await c.waitForLine(/active\n/, 30_000);
       const hosts = async () => Object.fromEntries((await store.getRegisteredAgents()).map((a) => [a.name, a.host]));
-      expect(await hosts()).toMatchObject({ "here-1": hostname(), "here-2": hostname(), "there-1": ns.hostName, "there-2": ns.hostName });
+      expect(await hosts()).toMatchObject({ "here-1": hostname(), "here-2": hostname(), "there-1": site.ns.hostName, "there-2": site.ns.hostName });
       await waitFor(async () => (await store.getAgent("monitor"))?.state === "active", { timeoutMs: 30_000 });
 
       const listed = (await (await fetch(`${server.url}/api/agents`)).json()) as Array<{ name: string; host: string | null }>;
-      expect(new Set(listed.map((a) => a.host))).toEqual(new Set([hostname(), ns.hostName]));
+      expect(new Set(listed.map((a) => a.host))).toEqual(new Set([hostname(), site.ns.hostName]));
       const monitors = (await (await fetch(`${server.url}/api/monitors`)).json()) as { monitors: Array<{ agent: string; host: string; role: string }> };
       expect(monitors.monitors).toMatchObject([{ agent: "monitor", host: hostname(), role: "leader" }]);
 
