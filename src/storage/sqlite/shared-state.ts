@@ -38,6 +38,7 @@ import { assertAgentName } from "../agent-name.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
+import { transitionQuery } from "./transition-query.js";
 import type { DetectionParams } from "../detection-sql.js";
 import type { StaleRule } from "../../intelligence/index.js";
 
@@ -283,13 +284,7 @@ export class SharedState implements StateStore {
   }
 
   async getTransitions(q: TransitionQuery = {}): Promise<Transition[]> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (q.agent !== undefined) (where.push("agent = @agent"), (params.agent = q.agent));
-    if (q.since !== undefined) (where.push("at >= @since"), (params.since = q.since));
-    if (q.from !== undefined) (where.push("from_state = @from"), (params.from = q.from));
-    if (q.to !== undefined) (where.push("to_state = @to"), (params.to = q.to));
-    const sql = `SELECT * FROM agent_transitions${where.length ? " WHERE " + where.join(" AND ") : ""} ORDER BY id LIMIT ${Math.max(1, Math.floor(q.limit ?? 1000))}`;
+    const { sql, params } = transitionQuery(q);
     return (this.db.prepare(sql).all(params) as TransitionRow[]).map(toTransition);
   }
 

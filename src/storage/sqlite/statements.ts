@@ -16,8 +16,15 @@ type StatementName =
  */
 const BY_AGE = "INDEXED BY agents_live_heartbeat";
 
-/** Adaptive: past its own bound or past the threshold; two index ranges (agents_live_deadline, agents_live_heartbeat), ORed. */
-const ADAPTIVE_DUE = "last_heartbeat + stale_after_ms < @asOf OR last_heartbeat < @asOf - @threshold";
+/**
+ * Adaptive: past its own bound or past the threshold. Written as two index ranges (agents_live_deadline,
+ * agents_live_heartbeat) whose rowids are joined: as one OR, SQLite walks agents_state instead (every live
+ * row, ~20 ms at 100k agents instead of ~0.1 ms).
+ */
+const ADAPTIVE_DUE = `rowid IN (
+      SELECT rowid FROM agents INDEXED BY agents_live_deadline WHERE state IN ${LIVE_SQL} AND last_heartbeat + stale_after_ms < @asOf
+      UNION ALL
+      SELECT rowid FROM agents ${BY_AGE} WHERE state IN ${LIVE_SQL} AND last_heartbeat < @asOf - @threshold)`;
 
 export function prepareStatements(db: Db, detection: DetectionParams = {}): Record<StatementName, Database.Statement> {
   const rule = ruleSql("@threshold", detection);
@@ -76,15 +83,15 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
       RETURNING name, last_heartbeat`),
     findStaleAdaptive: db.prepare(`
       SELECT name, last_heartbeat, ${rule} AS rule FROM agents
-      WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE}) ORDER BY last_heartbeat LIMIT @limit`),
-    countStaleAdaptive: db.prepare(`SELECT count(*) AS n FROM agents WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE})`),
-    // each agent's own bound or the threshold, whichever is first: two index ranges (deadline, age), ORed
+      WHERE ${ADAPTIVE_DUE} ORDER BY last_heartbeat LIMIT @limit`),
+    countStaleAdaptive: db.prepare(`SELECT count(*) AS n FROM agents WHERE ${ADAPTIVE_DUE}`),
+    // each agent's own bound or the threshold, whichever is first
     markStaleAdaptive: db.prepare(`
       UPDATE agents SET state = 'stale', state_changed_at = @now,
         state_reason = CASE WHEN ${rule} IN ('fixed', 'cap') THEN printf('no heartbeat for %.1fs (threshold %gs)', (@asOf - last_heartbeat) / 1000.0, @threshold / 1000.0)
           ELSE printf('no heartbeat for %.1fs (rule %s: stale after %gs)', (@asOf - last_heartbeat) / 1000.0, ${rule},
             round(min(stale_after_ms, @threshold)) / 1000.0) END
-      WHERE state IN ${LIVE_SQL} AND (${ADAPTIVE_DUE})
+      WHERE ${ADAPTIVE_DUE}
       RETURNING name, last_heartbeat, ${rule} AS rule`),
     summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
     resourceTotals: db.prepare(`
