@@ -49,6 +49,16 @@ export class HeartbeatGroupCommit {
     });
   }
 
+  /**
+   * Many heartbeats (a gateway's whole host) joining the same queue, so a process writes one batch
+   * at a time however many requests bring them; resolves with each one's state, in order, once all
+   * are committed. A bad name throws at once and none of them joins.
+   */
+  updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]> {
+    for (const b of batch) assertAgentName(b.name);
+    return Promise.all(batch.map((b) => this.updateHeartbeat(b.name, b.info)));
+  }
+
   private readonly onWindowEnd = () => {
     this.timer = undefined;
     this.flushSoon(true);

@@ -245,8 +245,11 @@ export interface AgentWriter {
   /** Stamps the heartbeat; registers unknown agents; a stale/stopped/failed agent goes back to active. */
   updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<void>;
   /**
-   * Many heartbeats in one transaction (group commit), each as updateHeartbeat would write it; the
-   * same name twice counts twice. All are stored or none (a bad name throws before anything is written).
+   * Many heartbeats (group commit), each as updateHeartbeat would write it; the same name twice
+   * counts twice. A bad name throws before anything is written. PostgreSQL writes them in one
+   * transaction; SQLite in transactions of at most 128 with a turn of the event loop between them
+   * (its driver is synchronous), so if one fails the batch rejects though earlier chunks are stored:
+   * sending it again only counts those heartbeats twice.
    * Resolves with each agent's state after its heartbeat, in batch order (a revived or new agent is `active`).
    */
   updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]>;

@@ -88,6 +88,31 @@ describe("HeartbeatGroupCommit", () => {
     expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
   });
 
+  it("many heartbeats of one call (a gateway's batch) join the same queue as single ones: one write at a time", async () => {
+    const store = await openTestStore();
+    let writing = 0;
+    let overlapped = false;
+    const writer = {
+      updateHeartbeats: async (batch: readonly HeartbeatUpdate[]) => {
+        overlapped ||= writing > 0;
+        writing++;
+        try {
+          return await store.updateHeartbeats(batch);
+        } finally {
+          writing--;
+        }
+      },
+    };
+    const group = new HeartbeatGroupCommit(writer, { maxBatch: 100 });
+    const gateway = (g: number) => Array.from({ length: 250 }, (_, i) => ({ name: `g${g}-${i}` }));
+    const [a, b, single] = await Promise.all([group.updateHeartbeats(gateway(1)), group.updateHeartbeats(gateway(2)), group.updateHeartbeat("lone")]);
+    expect(overlapped).toBe(false);
+    expect([a.length, b.length, single]).toEqual([250, 250, "active"]);
+    expect(await store.countAgents()).toBe(501);
+    expect(() => group.updateHeartbeats([{ name: "ok" }, { name: "" }])).toThrow();
+    expect(await store.getAgent("ok")).toBeUndefined();
+  });
+
   it("groupCommitOf gives every writer of a store the same group commit", async () => {
     const a = await openTestStore();
     const b = await openTestStore();

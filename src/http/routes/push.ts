@@ -73,7 +73,7 @@ export const pushRoutes: RoutePlugin = (app, ctx) => {
       }
     });
     if (valid.length === 0) return reply.code(400).send({ error: "no valid heartbeat in the batch", results });
-    const states = await ctx.store.updateHeartbeats(valid.map((v) => ({ name: v.name, info: infoOf(v.body) })));
+    const states = await heartbeats.updateHeartbeats(valid.map((v) => ({ name: v.name, info: infoOf(v.body) })));
     for (const [i, v] of valid.entries()) if (v.body.status) await applyStatus(ctx, v.name, v.body, states[i]!);
     ctx.live.nudge();
     return reply.code(202).send({ ok: results.every((r) => r.ok), stored: valid.length, results });

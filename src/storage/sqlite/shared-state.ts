@@ -38,6 +38,7 @@ import { assertAgentName } from "../agent-name.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
+import { WRITE_CHUNK_ROWS, writeInChunks } from "./chunked-write.js";
 import { transitionQuery } from "./transition-query.js";
 import type { DetectionParams } from "../detection-sql.js";
 import type { StaleRule } from "../../intelligence/index.js";
@@ -219,10 +220,10 @@ export class SharedState implements StateStore {
     if (batch.length === 0) return [];
     const now = this.clock.now();
     const params = batch.map((b) => heartbeatParams(b.name, now, b.info));
-    return this.withBusyRetry(() => this.lock.run(() => {
+    return writeInChunks(params, WRITE_CHUNK_ROWS, (chunk) => this.withBusyRetry(() => this.lock.run(() => {
       this.assertSameFile();
-      return this.heartbeatsTx.immediate(params);
-    }));
+      return this.heartbeatsTx.immediate(chunk);
+    })));
   }
 
   async recordError(name: string, message: string): Promise<void> {
