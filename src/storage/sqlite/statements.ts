@@ -93,7 +93,8 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
             round(min(stale_after_ms, @threshold)) / 1000.0) END
       WHERE ${ADAPTIVE_DUE}
       RETURNING name, last_heartbeat, ${rule} AS rule`),
-    summary: db.prepare(`SELECT state, count(*) AS n FROM agents GROUP BY state`),
+    // kept by triggers (migration 011)
+    summary: db.prepare(`SELECT state, n FROM agent_state_counts WHERE n > 0`),
     resourceTotals: db.prepare(`
       SELECT count(*) AS agents,
         total(CASE WHEN state NOT IN ('stopped', 'failed') THEN rss_bytes END) AS rssBytes,

@@ -41,7 +41,8 @@ describe("migration 006: transition ids never repeat", () => {
   it("keeps every transition row and id, the indexes and the triggers, and is at the current version", async () => {
     const { path, rows } = schema5File();
     const before = new Database(path, { readonly: true });
-    const triggersBefore = schemaOf(before, "agents").filter((s) => s.startsWith("trigger"));
+    const transitionTriggers = (db: Database.Database) => schemaOf(db, "agents").filter((s) => s.startsWith("trigger agents_transition"));
+    const triggersBefore = transitionTriggers(before);
     const indexesBefore = schemaOf(before, "agent_transitions");
     before.close();
     expect(rows).toHaveLength(4);
@@ -49,7 +50,8 @@ describe("migration 006: transition ids never repeat", () => {
     const store = await openTestStore({ path });
     expect(store.db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(store.db.prepare(`SELECT * FROM agent_transitions ORDER BY id`).all()).toEqual(rows);
-    expect(schemaOf(store.db, "agents").filter((s) => s.startsWith("trigger"))).toEqual(triggersBefore);
+    expect(transitionTriggers(store.db)).toEqual(triggersBefore);
+    expect(triggersBefore).toHaveLength(2);
     expect(schemaOf(store.db, "agent_transitions")).toEqual(indexesBefore);
     expect(store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'agent_transitions'`).pluck().get()).toMatch(/AUTOINCREMENT/);
     // the triggers still write: a state change and a new agent each add one row
