@@ -347,6 +347,7 @@ export class PgStore implements StateStore {
   async cleanupStale(opts: CleanupOptions = {}): Promise<CleanupResult> {
     const keep = new Set(opts.keep ?? []);
     return this.core.tx(async (c) => {
+      await c.query(this.sql.lockStateChanges);
       // FOR UPDATE: an agent revived by a heartbeat meanwhile is re-checked and left alone
       const names = (await c.query<{ name: string }>(this.sql.staleOlderThan, [opts.olderThanMs ?? 0, this.core.nowParam()])).rows.map((r) => r.name);
       const result = { removed: names.filter((n) => !keep.has(n)), kept: names.filter((n) => keep.has(n)) };

@@ -22,6 +22,7 @@ import { perfSuite } from "./perf.js";
 import { pingSuite } from "./pings.js";
 import { signalSuite } from "./signals.js";
 import { silenceSuite } from "./silences.js";
+import { stateCountSuite } from "./state-counts.js";
 import { sweepSuite } from "./sweep.js";
 import { traceSuite } from "./traces.js";
 
@@ -33,6 +34,7 @@ export function storageConformance(name: string, factory: StoreFactory): void {
     agentSuite(open);
     heartbeatBatchSuite(open);
     sweepSuite(open);
+    stateCountSuite(open);
     adaptiveSweepSuite(open);
     cleanupSuite(open);
     listingSuite(open);
