@@ -1,10 +1,7 @@
 import type pg from "pg";
 import type { Statements } from "./statements.js";
 
-/**
- * Deletes the named agents with their transitions, errors, pings and signals (inside a transaction
- * that took sql.lockStateChanges before any agent row); returns those that existed.
- */
+/** Deletes the named agents with their transitions, errors, pings and signals (inside a transaction); returns those that existed. */
 export async function deleteAgentRows(c: pg.ClientBase, sql: Statements, names: readonly string[]): Promise<string[]> {
   const gone = new Set((await c.query<{ name: string }>(sql.deleteAgents, [names])).rows.map((r) => r.name));
   await c.query(sql.deleteHistory, [names]);

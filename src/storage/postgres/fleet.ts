@@ -59,9 +59,6 @@ export class PgFleetStore implements FleetStore {
 
   async removeAgents(names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
-    return this.core.tx(async (c) => {
-      await c.query(this.sql.lockStateChanges);
-      return deleteAgentRows(c, this.sql, names);
-    });
+    return this.core.tx((c) => deleteAgentRows(c, this.sql, names));
   }
 }

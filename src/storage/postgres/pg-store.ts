@@ -32,6 +32,7 @@ import { statements, type Statements } from "./statements.js";
 import type { DetectionParams } from "../detection-sql.js";
 import type { StaleRule } from "../../intelligence/index.js";
 import { deleteAgentRows } from "./delete-agents.js";
+import { StateCounts } from "./state-counts.js";
 import { PgTraceStore } from "./traces.js";
 
 export interface PgStoreOptions {
@@ -68,6 +69,7 @@ const stderrLog: OutageLog = (level, message) => process.stderr.write(`bg-agents
 
 export class PgStore implements StateStore {
   private readonly sql: Statements;
+  private readonly stateCounts: StateCounts;
   private closed = false;
   readonly fleet: PgFleetStore;
   readonly perf: PgPerfStore;
@@ -79,6 +81,7 @@ export class PgStore implements StateStore {
 
   private constructor(readonly core: PgCore, private readonly opts: PgStoreOptions & { schema: string; checkpointSchema: string }) {
     this.sql = statements(core.s, opts.detection);
+    this.stateCounts = new StateCounts(core, this.sql);
     this.fleet = new PgFleetStore(core);
     this.perf = new PgPerfStore(core);
     this.traces = new PgTraceStore(core);
@@ -273,14 +276,8 @@ export class PgStore implements StateStore {
     return (await this.core.query<ResourceTotals>({ text: this.sql.resourceTotals })).rows[0]!;
   }
 
-  async summary(): Promise<StoreSummary> {
-    const byState = Object.fromEntries(AGENT_STATES.map((st) => [st, 0])) as Record<AgentState, number>;
-    let total = 0;
-    for (const r of (await this.core.query<{ state: AgentState; n: number }>({ text: this.sql.summary })).rows) {
-      byState[r.state] = r.n;
-      total += r.n;
-    }
-    return { total, byState };
+  summary(): Promise<StoreSummary> {
+    return this.stateCounts.summary();
   }
 
   async requestRestart(name: string): Promise<void> {
@@ -347,7 +344,6 @@ export class PgStore implements StateStore {
   async cleanupStale(opts: CleanupOptions = {}): Promise<CleanupResult> {
     const keep = new Set(opts.keep ?? []);
     return this.core.tx(async (c) => {
-      await c.query(this.sql.lockStateChanges);
       // FOR UPDATE: an agent revived by a heartbeat meanwhile is re-checked and left alone
       const names = (await c.query<{ name: string }>(this.sql.staleOlderThan, [opts.olderThanMs ?? 0, this.core.nowParam()])).rows.map((r) => r.name);
       const result = { removed: names.filter((n) => !keep.has(n)), kept: names.filter((n) => keep.has(n)) };
@@ -385,6 +381,7 @@ export class PgStore implements StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.stateCounts.close();
     await this.core.pool.end();
   }
 }

@@ -106,12 +106,14 @@ export function statements(s: string, detection: DetectionParams = {}) {
             trim_scale(round(least(stale_after_ms, $1::float8)::numeric / 1000, 3))) END
       FROM t WHERE a.state IN ${LIVE} AND (a.last_heartbeat + a.stale_after_ms < t.as_of OR a.last_heartbeat < t.as_of - $1::float8)
       RETURNING a.name, a.last_heartbeat, t.now - a.last_heartbeat AS age, ${rule} AS rule`,
-    // kept by triggers (migration 011)
-    summary: `SELECT state, n FROM ${s}.agent_state_counts WHERE n > 0`,
-    // the transitions' advisory lock (migration 1) first, as every state-changing statement takes it
-    // before its rows: a clean-up that locked rows first could wait on a reviving heartbeat that waits on it
-    lockStateChanges: `SELECT pg_advisory_xact_lock(hashtext(n.nspname || '.agent_transitions'))
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = '${s}.agents'::regclass`,
+    // folded counts plus the deltas appended since (migration 011)
+    summary: `SELECT state, sum(n)::float8 AS n FROM (
+        SELECT state, n FROM ${s}.agent_state_counts UNION ALL SELECT state, d FROM ${s}.agent_state_deltas) x
+      GROUP BY state HAVING sum(n) > 0`,
+    // committed deltas only (a writer's uncommitted ones are not seen, so not deleted): one UPDATE per state
+    foldStateDeltas: `WITH moved AS (DELETE FROM ${s}.agent_state_deltas RETURNING state, d),
+        sums AS (SELECT state, sum(d) AS d FROM moved GROUP BY state)
+      UPDATE ${s}.agent_state_counts c SET n = c.n + sums.d FROM sums WHERE c.state = sums.state`,
     resourceTotals: `SELECT count(*)::float8 AS "agents",
         coalesce(sum(rss_bytes) FILTER (WHERE state NOT IN ('stopped', 'failed')), 0)::float8 AS "rssBytes",
         coalesce(sum(cpu_percent) FILTER (WHERE state NOT IN ('stopped', 'failed')), 0)::float8 AS "cpuPercent"
