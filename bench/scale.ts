@@ -81,6 +81,8 @@ async function registerActive(store: StateStore, env: Record<string, string>): P
   } finally {
     await client.end();
   }
+  // as a dashboard that was already running would have: the 200k state-count deltas of the set-up folded
+  await store.summary();
 }
 
 interface Proc { name: string; pid: number }
