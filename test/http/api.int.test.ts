@@ -42,6 +42,20 @@ async function actAsSupervisor(store: SharedState, path: string, agents: string[
   await store.fleet.setSystemState(SYSTEM_KEYS.supervisor, record);
 }
 
+
+/** Reads an event stream until its text so far matches `re`. */
+function eventStreamReader(res: Response): (re: RegExp) => Promise<void> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  return async (re) => {
+    while (!re.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended before ${re}`);
+      text += value;
+    }
+  };
+}
+
 describe("heartbeat push", () => {
   it("keeps an agent active while it pushes; without pushes the sweep marks it stale; a push revives it", async () => {
     const { url, store, config } = await startTestServer();
@@ -254,15 +268,7 @@ describe("reads", () => {
     const ctl = new AbortController();
     const res = await fetch(`${url}/api/events`, { signal: ctl.signal });
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    const readUntil = async (re: RegExp) => {
-      while (!re.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${re}`);
-        text += value;
-      }
-    };
+    const readUntil = eventStreamReader(res);
     await readUntil(/event: summary\ndata: .*"total":0/);
     await post(`${url}/api/agents/sse-agent/heartbeat`);
     await readUntil(/event: summary\ndata: .*"line":"Active agents: 1\/1"/);
@@ -274,15 +280,7 @@ describe("reads", () => {
     const { url, store } = await startTestServer({}, { livePollMs: 600_000, liveNudgeGapMs: 1000 });
     const ctl = new AbortController();
     const res = await fetch(`${url}/api/events`, { signal: ctl.signal });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    const readUntil = async (re: RegExp) => {
-      while (!re.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${re}`);
-        text += value;
-      }
-    };
+    const readUntil = eventStreamReader(res);
     await readUntil(/event: summary\ndata: .*"total":0/);
     const polls = vi.spyOn(store, "changeToken");
     const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => post(`${url}/api/agents/burst-${i}/heartbeat`)));

@@ -26,6 +26,13 @@ const ADAPTIVE_DUE = `rowid IN (
       UNION ALL
       SELECT rowid FROM agents ${BY_AGE} WHERE state IN ${LIVE_SQL} AND last_heartbeat < @asOf - @threshold)`;
 
+/** What every heartbeat stamps: the time, the counter, and the fields it carries (unset ones kept). */
+const HEARTBEAT_SET = `last_heartbeat = @now, heartbeats = heartbeats + 1,
+        pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
+        rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
+        loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
+        activity = coalesce(@activity, activity)`;
+
 export function prepareStatements(db: Db, detection: DetectionParams = {}): Record<StatementName, Database.Statement> {
   const rule = ruleSql("@threshold", detection);
   return {
@@ -41,22 +48,14 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
     // The hot path: a live agent's heartbeat leaves the state columns alone (no transition trigger).
     heartbeat: db.prepare(`
       UPDATE agents SET
-        last_heartbeat = @now, heartbeats = heartbeats + 1,
-        pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
-        rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
-        loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
-        activity = coalesce(@activity, activity),
+        ${HEARTBEAT_SET},
         ${historySetSql(SQLITE_DIALECT, "@now", detection)}
       WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}
       RETURNING state`),
     // A heartbeat from a stale/stopped/failed agent: it is alive again.
     heartbeatRevive: db.prepare(`
       UPDATE agents SET
-        last_heartbeat = @now, heartbeats = heartbeats + 1,
-        pid = coalesce(@pid, pid), host = coalesce(@host, host), version = coalesce(@version, version),
-        rss_bytes = coalesce(@rssBytes, rss_bytes), cpu_percent = coalesce(@cpuPercent, cpu_percent),
-        loop_lag_ms = coalesce(@eventLoopLagMs, loop_lag_ms), hb_latency_ms = coalesce(@writeLatencyMs, hb_latency_ms),
-        activity = coalesce(@activity, activity),
+        ${HEARTBEAT_SET},
         state = 'active', state_reason = 'heartbeat resumed', state_changed_at = @now
       WHERE name = @name`),
     heartbeatInsert: db.prepare(`
