@@ -18,7 +18,9 @@ export interface HttpMetrics {
 
 export function createMetrics(store: StateStore, clock: Clock, monitorName: string, lateAfterMs = Infinity, detection?: SuspicionOptions): HttpMetrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_" });
+  // prom-client's event-loop-lag histogram samples every 10 ms by default: 100 wake-ups a second in
+  // an idle server; 100 ms is the agents' resolution too (src/agents/process-info.ts)
+  client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_", eventLoopMonitoringPrecision: 100 });
   let lastSample: PerfSample | undefined;
 
   new client.Gauge({
