@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Config } from "../config/index.js";
+import { HELD_ENV } from "../agents/runtime/start-gate.js";
 import { AGENT_MAIN, LIFELINE, type AgentSpec } from "./agent-specs.js";
+import type { StartGate } from "./start-gate.js";
 
 export interface AgentChild {
   spec: AgentSpec;
@@ -46,8 +48,10 @@ export function preloadArgs(entry: string, module: string): string[] {
  */
 export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1", "--memory-reducer-single-gc"];
 
-export function spawnAgent(spec: AgentSpec, config: Config, now: number): AgentChild {
+/** With a closed `gate`, a graph agent is started held: it loads its code, then waits for the gate to open. */
+export function spawnAgent(spec: AgentSpec, config: Config, now: number, gate?: StartGate): AgentChild {
   const entry = spec.kind === "graph" ? AGENT_MAIN : spec.module;
+  const held = spec.kind === "graph" && gate !== undefined && !gate.isOpen;
   const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, ...preloadArgs(entry, spec.module), entry], {
     env: {
       ...process.env,
@@ -58,10 +62,12 @@ export function spawnAgent(spec: AgentSpec, config: Config, now: number): AgentC
       HOST_NAME: config.hostName,
       BG_AGENT_MODULE: spec.module,
       BG_SUPERVISOR_PID: String(process.pid),
+      [HELD_ENV]: held ? "1" : "",
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   if (proc.pid === undefined) throw new Error(`could not start ${spec.name} (${entry})`);
+  if (held) gate.watch(proc);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
     proc.once("exit", (code, signal) => done({ code, signal }));
   });
