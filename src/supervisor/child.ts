@@ -52,7 +52,7 @@ export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1", "--memory-reducer-si
 export function spawnAgent(spec: AgentSpec, config: Config, now: number, gate?: StartGate): AgentChild {
   const entry = spec.kind === "graph" ? AGENT_MAIN : spec.module;
   const held = spec.kind === "graph" && gate !== undefined && !gate.isOpen;
-  const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, ...preloadArgs(entry, spec.module), entry], {
+  const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, ...(spec.nodeFlags ?? []), ...preloadArgs(entry, spec.module), entry], {
     env: {
       ...process.env,
       ...spec.env,
