@@ -5,7 +5,7 @@
  * AGENT_NAME's (a monitor run alone).
  */
 import type { Config } from "../config/index.js";
-import { startServer, type RunningServer } from "../http/index.js";
+import type { RunningServer } from "../http/index.js";
 import { closeLogger, createLogger } from "../logging/index.js";
 import { EXIT } from "../process/index.js";
 import { openStore } from "../storage/index.js";
@@ -26,6 +26,7 @@ export async function runDashboard(o: RunDashboardOptions): Promise<number> {
     const store = await openStore(config);
     try {
       const monitorName = monitorNameFor(await readSupervisorRecord(store.fleet, supervisorKey(config)), config.agentName);
+      const { startServer } = await import("../http/index.js"); // not loaded by `bg-agents start`'s import of src/app
       const server = await startServer({ store, config, logger, monitorName });
       o.onListening?.(server);
       await untilStopSignal();

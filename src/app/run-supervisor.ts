@@ -6,9 +6,13 @@
  * they are stopped first, state `stopped`, processes gone), 2 for a typed error once running;
  * bad config, an unsafe dashboard bind or another supervisor are thrown before any agent starts.
  */
+import { setFlagsFromString } from "node:v8";
 import { loadConfig, type Config, type ConfigOverrides } from "../config/index.js";
 import { isBgAgentsError, isConfigError } from "../errors/index.js";
-import { assertPingKeyBind, assertSafeBind, startServer, type RunningServer } from "../http/index.js";
+// the bind checks only: the server (fastify and its plugins) is imported once the agents are spawned
+import type { RunningServer } from "../http/index.js";
+import { assertPingKeyBind } from "../http/ping/ping-key.js";
+import { assertSafeBind } from "../http/safety.js";
 import { closeLogger, createLogger, type Logger } from "../logging/index.js";
 import { EXIT } from "../process/index.js";
 import { openStore, storageWhere, type StateStore } from "../storage/index.js";
@@ -31,6 +35,8 @@ export interface RunSupervisorOptions {
 }
 
 export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<number> {
+  // as in every agent process (AGENT_NODE_FLAGS): one full GC when V8 shrinks the heap after start-up, not two
+  setFlagsFromString("--memory-reducer-single-gc");
   const withDashboard = opts.dashboard ?? true;
   const config = loadConfig(process.env, opts.overrides);
   // refused before the lock, the database and any agent: nothing to clean up
@@ -77,7 +83,11 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
     log.info(`supervising ${agents.map((a) => a.name).join(", ")} on ${(await store.storageInfo()).location} ` +
       `(heartbeat ${config.heartbeatIntervalMs / 1000}s, stale after ${config.staleThresholdMs / 1000}s)`);
     await sup.start();
-    if (withDashboard) server = await startDashboard(store, config, logger, monitorName);
+    if (withDashboard) {
+      // the agents first (loading LangGraph is most of their start-up); a hung load delays the dashboard by at most a few seconds
+      await untilOrAfter(sup.agentsLoaded(), DASHBOARD_WAITS_FOR_AGENTS_MS);
+      server = await startDashboard(store, config, logger, monitorName);
+    }
     await sup.wait();
     await stopping;
     if (sup.fatalError) throw sup.fatalError;
@@ -105,11 +115,21 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
   }
 }
 
+/** At most this long the dashboard waits for the agents to load before it starts anyway. */
+const DASHBOARD_WAITS_FOR_AGENTS_MS = 3_000;
+
+async function untilOrAfter(done: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
 /** The dashboard is a window on the fleet, not part of it: a taken port is logged, the fleet runs on. */
 async function startDashboard(store: StateStore, config: Config, logger: Logger, monitorName: string): Promise<RunningServer | undefined> {
   const log = logger.child({ module: "app" });
   try {
     // /healthz watches the supervised monitor, whose name is fixed (per host on PostgreSQL) whatever AGENT_NAME says
+    const { startServer } = await import("../http/index.js");
     const server = await startServer({ store, config, logger, monitorName });
     log.info(`dashboard on ${server.url}`);
     return server;

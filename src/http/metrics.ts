@@ -18,7 +18,10 @@ export interface HttpMetrics {
 
 export function createMetrics(store: StateStore, clock: Clock, monitorName: string, lateAfterMs = Infinity, detection?: SuspicionOptions): HttpMetrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_" });
+  // prom-client's event-loop-lag histogram samples every 10 ms by default: 100 wake-ups a second in
+  // an idle server; 100 ms is the agents' resolution too (src/agents/process-info.ts)
+  client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_", eventLoopMonitoringPrecision: 100 });
+  omitEmptyLagStats(registry, "bg_agents_server_");
   let lastSample: PerfSample | undefined;
 
   new client.Gauge({
@@ -133,4 +136,20 @@ export function createMetrics(store: StateStore, clock: Clock, monitorName: stri
       series.observe(seconds);
     },
   };
+}
+
+/**
+ * Before the lag histogram's first sample (its first 100 ms) its mean and stddev are NaN, which
+ * prom-client prints as `Nan`: such a sample is left out until there is one.
+ */
+function omitEmptyLagStats(registry: client.Registry, prefix: string): void {
+  for (const { name } of registry.getMetricsAsArray()) {
+    const metric = name.startsWith(`${prefix}nodejs_eventloop_lag_`) ? (registry.getSingleMetric(name) as client.Gauge | undefined) : undefined;
+    if (!metric) continue;
+    const get = metric.get.bind(metric);
+    metric.get = async () => {
+      const m = await get();
+      return { ...m, values: m.values.filter((v) => !Number.isNaN(v.value)) };
+    };
+  }
 }

@@ -21,6 +21,7 @@ import { isDatabaseError, isLockTimeoutError, type DatabaseError } from "../erro
 import { storageRefusal, storageWhere, type AgentRecord, type StateStore } from "../storage/index.js";
 import { hostSystemNames, INITIALIZER_GRAPH, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
+import { StartGate } from "./start-gate.js";
 import { readSupervisorRecord, sharedByHosts, supervisorKey, type SupervisorRecord } from "../supervision/index.js";
 import { killOrphans } from "./leftovers.js";
 import { countFleet } from "./fleet-counts.js";
@@ -51,6 +52,8 @@ export class Supervisor {
   private readonly gaveUp = new Set<string>();
   private readonly unservable = new Set<string>();
   private readonly controller = new AbortController();
+  /** Closed until the SystemInitializer is done: graph agents spawned meanwhile wait to be released. */
+  private readonly gate = new StartGate();
   private readonly ctx: AgentContext;
   private stopping = false;
   private heartbeatStartedAt: number | undefined;
@@ -115,17 +118,33 @@ export class Supervisor {
     return Math.min(1000, this.config.heartbeatIntervalMs);
   }
 
-  /** Kills agent processes a SIGKILLed previous supervisor left running, runs the SystemInitializer, starts the agents. */
+  /**
+   * Kills agent processes a SIGKILLed previous supervisor left running, runs the SystemInitializer,
+   * starts the agents. Graph agents are spawned first, held (start-gate.ts): they load LangGraph
+   * while the initializer runs, and touch the database only once it is done.
+   */
   async start(): Promise<void> {
     await this.killOrphans();
     await this.saveRecord(); // what it runs, before anything else: restart requests are accepted only for these
+    const specs = [...this.specs.values()];
+    for (const spec of specs) if (spec.kind === "graph") this.startAgent(spec, "starting");
     const graph = (await loadGraphModule(INITIALIZER_GRAPH)).buildGraph() as RunnableGraph;
     await graph.invoke(
       { agents: [...this.specs.keys()], maxCycles: 1, sessionId: this.ctx.sessionId },
       invokeConfig({ ctx: this.ctx, threadId: `initializer:${this.ctx.sessionId}` }),
     );
-    for (const spec of this.specs.values()) this.startAgent(spec, "starting");
+    this.gate.open();
+    for (const spec of specs) if (spec.kind !== "graph") this.startAgent(spec, "starting");
     this.loop = this.run();
+  }
+
+  /**
+   * Resolves once the agents started by start() have loaded their code (or exited): from then on
+   * what is left of their start-up is short, and the dashboard's own start no longer competes
+   * with them for the CPU.
+   */
+  agentsLoaded(): Promise<void> {
+    return this.gate.allLoaded();
   }
 
   /** Resolves when the supervision loop ends (after stop()). */
@@ -298,7 +317,7 @@ export class Supervisor {
     if (this.stopping) return;
     let child: AgentChild;
     try {
-      child = spawnAgent(spec, this.config, this.clock.now());
+      child = spawnAgent(spec, this.config, this.clock.now(), this.gate);
     } catch (e) {
       this.log.error(`could not start ${spec.name}: ${(e as Error).message}`);
       void this.onExit(spec, this.clock.now(), { code: null, signal: null }, `could not start: ${(e as Error).message}`);

@@ -3,7 +3,6 @@
  * holds shutdown for about two minutes while the client retries (FACTS.md); the traces that did
  * not make it in time are dropped, the agent's own shutdown is not.
  */
-import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { tracingSettings } from "./settings.js";
 
 /** How long shutdown waits for pending traces. @defaultValue 3000 ms */
@@ -25,6 +24,8 @@ export async function flushTraces(timeoutMs = TRACE_FLUSH_TIMEOUT_MS, env: NodeJ
     timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
   });
   try {
+    // imported here: @langchain/core's callbacks (and langsmith) are not loaded by a process that never traces
+    const { awaitAllCallbacks } = await import("@langchain/core/callbacks/promises");
     const flushed = await Promise.race([awaitAllCallbacks().then(() => true, () => true), limit]);
     return { flushed, ms: Math.round(performance.now() - started) };
   } finally {

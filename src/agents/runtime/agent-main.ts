@@ -1,8 +1,9 @@
 /**
  * Process entry of one supervised agent: `AGENT_NAME` names it, `BG_AGENT_MODULE` is the path of
  * its graph module (exports buildGraph), run by the agent runner. SIGTERM/SIGINT stop it cleanly
- * (state `stopped`, exit 0). That it exits when the supervisor dies is the lifeline's job, which
- * spawnAgent preloads into every child (src/supervisor/lifeline.ts).
+ * (state `stopped`, exit 0). Started held (start-gate.ts), it loads its graph module, then waits to
+ * be released before it touches the database. That it exits when the supervisor dies is the
+ * lifeline's job, which spawnAgent preloads into every child (src/supervisor/lifeline.ts).
  * Exit codes (src/process/exit-codes.ts): 0 stopped, 1 failed (RETRY_ATTEMPTS spent),
  * 2 bad config/database/module, 3 internal error.
  */
@@ -16,6 +17,7 @@ import { runMain } from "../../process/index.js";
 import { openStore, storageRefusal, storageWhere, type StateStore } from "../../storage/index.js";
 import { loadGraphModule } from "./graph-module.js";
 import { runAgent } from "./run-agent.js";
+import { untilReleased } from "./start-gate.js";
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -32,6 +34,11 @@ async function main(): Promise<number> {
   };
   process.once("SIGTERM", () => stop("SIGTERM received"));
   process.once("SIGINT", () => stop("SIGINT received"));
+  await untilReleased(controller.signal);
+  if (controller.signal.aborted) {
+    await closeLogger(logger);
+    return 0;
+  }
   const store = await openWhenWritable(config, log, controller.signal);
   if (!store) {
     await closeLogger(logger);
