@@ -349,7 +349,8 @@ export interface CleanupResult {
 
 /** LangGraph checkpoints on the same database, behind the same lock, pruned to the retention. */
 export interface CheckpointStore {
-  createCheckpointer(): BaseCheckpointSaver;
+  /** Loaded on first use: a process that never checkpoints (the supervisor) never loads the saver. */
+  createCheckpointer(): Promise<BaseCheckpointSaver>;
 }
 
 /** Everything a backend implements; opened only by openStore(config) (src/storage/open-store.ts). */

@@ -44,7 +44,7 @@ async function monitor(env: Record<string, string>, path = join(makeTempDir(), "
   const captured = captureLogger(SELF);
   const config = loadConfig({ HEARTBEAT_INTERVAL: "30", STALE_THRESHOLD: "120", ...env });
   const ctx = createAgentContext({ agentName: SELF, config, store, clock, logger: captured.logger, sessionId: "s1" });
-  const graph = buildGraph(store.createCheckpointer());
+  const graph = buildGraph(await store.createCheckpointer());
   const run = (cycles: number) => clock.drive(graph.invoke({ maxCycles: cycles, sessionId: ctx.sessionId }, invokeConfig({ ctx, threadId: `heartbeat:${SELF}` }) as never));
   const warnings = (): LogEntry[] => captured.entries.filter((e) => e.level === "warn");
   return { store, clock, run, warnings, path };

@@ -37,7 +37,7 @@ beforeEach(async () => {
     logger: captured.logger,
     sessionId: "session-1",
   });
-  graph = buildGraph(store.createCheckpointer());
+  graph = buildGraph(await store.createCheckpointer());
 });
 
 afterEach(async () => {
@@ -118,7 +118,7 @@ describe("heartbeat graph", () => {
 
   it("a state written by an invocation is checkpointed: counters survive a fresh graph object", async () => {
     await run(4);
-    const again = buildGraph(store.createCheckpointer());
+    const again = buildGraph(await store.createCheckpointer());
     const snap = await again.getState({ configurable: { thread_id: threadId } });
     expect((snap.values as { cycle: number }).cycle).toBe(4);
   });

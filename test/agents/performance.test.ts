@@ -35,7 +35,7 @@ describe("PerformanceMonitorAgent graph", () => {
     const config = loadConfig({ HEARTBEAT_INTERVAL: "30", STALE_THRESHOLD: "120", PERF_RSS_MB: "1", PERF_ALERT_FOR: "60", PERF_STARTUP_GRACE: "0", DATABASE_PATH: store.path });
     const ctx = createAgentContext({ agentName: "PerformanceMonitorAgent", config, store, clock, logger, sessionId: "s1", version: "test" });
     await store.updateHeartbeat("worker", { pid: 1, rssBytes: 50e6, cpuPercent: 0.1, writeLatencyMs: 2 });
-    const graph = buildGraph(store.createCheckpointer());
+    const graph = buildGraph(await store.createCheckpointer());
     const cfg = invokeConfig({ ctx, threadId: "agent:PerformanceMonitorAgent" });
     const about = () => entries.filter((e) => /agent.rss_bytes of worker/.test(e.message));
     await clock.drive(graph.invoke({ maxCycles: 2, sessionId: "s1" }, cfg as never));
@@ -69,7 +69,7 @@ describe("PerformanceMonitorAgent graph", () => {
     // the old 1% limit, the interval; everything else default (PERF_ALERT_FOR 300 s, grace 60 s)
     const config = loadConfig({ HEARTBEAT_INTERVAL: "0.5", STALE_THRESHOLD: "2", PERF_CPU_PERCENT: "1", DATABASE_PATH: store.path });
     const ctx = createAgentContext({ agentName: "PerformanceMonitorAgent", config, store, clock, logger, sessionId: "s1", version: "test" });
-    const graph = buildGraph(store.createCheckpointer());
+    const graph = buildGraph(await store.createCheckpointer());
     const cfg = invokeConfig({ ctx, threadId: "agent:PerformanceMonitorAgent" });
     // 35 s: start-up CPU (83%) for 2 s, then a worker whose CPU alternates 1.5% / 0.5% every cycle
     for (let i = 0; i < 70; i++) {

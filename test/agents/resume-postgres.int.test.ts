@@ -46,7 +46,7 @@ describe("monitor restart on PostgreSQL", () => {
     const dir = makeTempDir();
     const url = await cluster.freshDatabase();
     const store = await PgStore.open({ url });
-    const graph = buildGraph(store.createCheckpointer());
+    const graph = buildGraph(await store.createCheckpointer());
     const cycleOf = async () => ((await graph.getState({ configurable: { thread_id: THREAD } })).values as { cycle?: number }).cycle ?? 0;
     try {
       const first = startMonitor(url, dir);

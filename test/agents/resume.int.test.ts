@@ -36,11 +36,11 @@ function startMonitor(store: SharedState, dir: string, logLevel = "warn"): Child
   });
 }
 
-const graphOf = (store: SharedState) => buildGraph(store.createCheckpointer());
+const graphOf = async (store: SharedState) => buildGraph(await store.createCheckpointer());
 
 /** The cycle count in the latest checkpoint of the monitor's thread. */
 async function checkpointedCycle(store: SharedState): Promise<number> {
-  const snap = await graphOf(store).getState({ configurable: { thread_id: THREAD } });
+  const snap = await (await graphOf(store)).getState({ configurable: { thread_id: THREAD } });
   return (snap.values as { cycle?: number }).cycle ?? 0;
 }
 
@@ -54,7 +54,7 @@ describe("monitor restart", () => {
     await waitFor(async () => {
       // frozen while the checkpoint is read, so the one it is killed at is the one read
       first.kill("SIGSTOP");
-      const snap = await graphOf(store).getState({ configurable: { thread_id: THREAD } });
+      const snap = await (await graphOf(store)).getState({ configurable: { thread_id: THREAD } });
       if ((snap.values as { cycle?: number }).cycle! < 5 || snap.next.length === 0) {
         first.kill("SIGCONT");
         return false;
@@ -63,7 +63,7 @@ describe("monitor restart", () => {
       return true;
     }, { timeoutMs: 60_000, intervalMs: 10, message: () => `5 cycles; monitor stderr: ${first.stderr.slice(-1500)}` });
     await first.exited;
-    const interrupted = await graphOf(store).getState({ configurable: { thread_id: THREAD } });
+    const interrupted = await (await graphOf(store)).getState({ configurable: { thread_id: THREAD } });
     expect(interrupted.next.length).toBeGreaterThan(0);
     const atKill = await checkpointedCycle(store);
     expect(atKill).toBeGreaterThanOrEqual(5);

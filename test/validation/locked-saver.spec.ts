@@ -22,7 +22,7 @@ validate({
     const dir = mkdtempSync(join(tmpdir(), "bga-validate-"));
     // the shipped default retention (20 per thread), pruning included (it passes with 2 as well)
     const store = await SharedState.open({ path: join(dir, "state.db") });
-    const saver = store.createCheckpointer();
+    const saver = await store.createCheckpointer();
     open.set(saver, { store, dir });
     return saver;
   },

@@ -19,7 +19,7 @@ validate({
   checkpointerName: "RetainingPostgresSaver (PgStore.createCheckpointer)",
   async createCheckpointer() {
     const store = await PgStore.open({ url, schema: `validate_${process.pid}_${++n}` });
-    const saver = store.createCheckpointer();
+    const saver = await store.createCheckpointer();
     open.set(saver, store);
     return saver;
   },

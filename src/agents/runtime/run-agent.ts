@@ -43,7 +43,7 @@ export async function runAgent(o: RunAgentOptions): Promise<void> {
   o.configure?.(ctx);
   try {
     const mod = await resolveGraphModule(o.graphModule);
-    const graph = mod.buildGraph(o.store.createCheckpointer()) as RunnableGraph;
+    const graph = mod.buildGraph(await o.store.createCheckpointer()) as RunnableGraph;
     const sidecar = mod.sidecar?.(ctx);
     try {
       await runCycles({ ctx, graph, threadId: agentThreadId(o.name), onCycle: o.onCycle });

@@ -374,7 +374,7 @@ export class PgStore implements StateStore {
     return performance.now() - t;
   }
 
-  createCheckpointer(): BaseCheckpointSaver {
+  async createCheckpointer(): Promise<BaseCheckpointSaver> {
     return this.saver();
   }
 

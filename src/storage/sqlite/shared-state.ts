@@ -26,7 +26,6 @@ import {
 } from "../types.js";
 import { AgentList } from "./agent-list.js";
 import { SqliteFleetStore } from "./fleet.js";
-import { LockedSqliteSaver } from "./locked-saver.js";
 import { SqlitePerfStore } from "./perf.js";
 import { SqlitePings } from "./pings.js";
 import { SqliteTraceStore } from "./traces.js";
@@ -372,7 +371,9 @@ export class SharedState implements StateStore {
     return performance.now() - t;
   }
 
-  createCheckpointer(): BaseCheckpointSaver {
+  async createCheckpointer(): Promise<BaseCheckpointSaver> {
+    // imported here: the saver pulls in @langchain/core/load (~8 MB) that a supervisor never needs
+    const { LockedSqliteSaver } = await import("./locked-saver.js");
     return new LockedSqliteSaver(this.db, this.lock, {
       retention: this.checkpointRetention,
       retry: (op) => this.withBusyRetry(op),

@@ -32,7 +32,7 @@ export function checkpointerSuite(open: Open): void {
     it("keeps at most the retention of checkpoints per thread over many steps, and the thread resumes", async () => {
       const retention = 4;
       const { store } = await open({ checkpointRetention: retention });
-      const saver = store.createCheckpointer();
+      const saver = await store.createCheckpointer();
       const graph = counterGraph(saver);
       const cfg = { configurable: { thread_id: "counter" }, recursionLimit: 200 };
       expect((await graph.invoke({ target: 60 }, cfg)).count).toBe(60);
@@ -46,7 +46,7 @@ export function checkpointerSuite(open: Open): void {
       expect((await graph.getState(cfg)).values).toEqual({ count: 60, target: 60 });
 
       // resumes from the stored state, through a fresh checkpointer of the same store
-      const again = counterGraph(store.createCheckpointer());
+      const again = counterGraph(await store.createCheckpointer());
       expect((await again.getState(cfg)).values).toEqual({ count: 60, target: 60 });
       expect((await again.invoke({ target: 90 }, cfg)).count).toBe(90);
       expect(await checkpointsOf(saver, "counter")).toBeLessThanOrEqual(retention);

@@ -283,7 +283,7 @@ describe("checkpoints", () => {
     const { StateGraph, Annotation, START, END } = await import("@langchain/langgraph");
     const State = Annotation.Root({ n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }) });
     const graph = new StateGraph(State).addNode("inc", (s) => ({ n: s.n + 1 })).addEdge(START, "inc").addEdge("inc", END)
-      .compile({ checkpointer: store.createCheckpointer() });
+      .compile({ checkpointer: await store.createCheckpointer() });
     const config = { configurable: { thread_id: "t1" } };
     for (let i = 0; i < 6; i++) await graph.invoke({ n: i * 10 }, config);
     const c = await sqlClient(url);
