@@ -14,7 +14,7 @@ import type { AgentState, AgentWriter, HeartbeatInfo, HeartbeatUpdate } from "./
 export interface GroupCommitOptions {
   /** How long the first heartbeat of a batch waits for others, in ms; 0 = until the end of this event-loop turn. @defaultValue 0 */
   windowMs?: number;
-  /** A batch this large is written at once. @defaultValue 1000 */
+  /** A batch this large is written at once, and no batch is larger. @defaultValue 256 */
   maxBatch?: number;
 }
 
@@ -27,13 +27,15 @@ export class HeartbeatGroupCommit {
   private readonly windowMs: number;
   private readonly maxBatch: number;
   private pending: Waiting[] = [];
-  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** Heartbeats of many-at-once calls (a gateway's relay): each batch takes them after the single ones. */
+  private bulk: Waiting[] = [];
+  private timer: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | undefined;
   private writing: Promise<void> | undefined;
   private due = false;
 
   constructor(private readonly store: Pick<AgentWriter, "updateHeartbeats">, opts: GroupCommitOptions = {}) {
     this.windowMs = opts.windowMs ?? 0;
-    this.maxBatch = opts.maxBatch ?? 1000;
+    this.maxBatch = opts.maxBatch ?? 256;
   }
 
   /**
@@ -42,21 +44,26 @@ export class HeartbeatGroupCommit {
    */
   updateHeartbeat(name: string, info?: HeartbeatInfo): Promise<AgentState> {
     assertAgentName(name);
-    return new Promise<AgentState>((resolve, reject) => {
-      this.pending.push({ update: { name, info }, done: (err, state) => (err === undefined ? resolve(state!) : reject(err)) });
-      if (this.pending.length >= this.maxBatch) this.flushSoon(true);
-      else this.timer ??= this.windowMs > 0 ? setTimeout(this.onWindowEnd, this.windowMs) : setImmediate(this.onWindowEnd);
-    });
+    return this.enqueue(this.pending, { name, info });
   }
 
   /**
-   * Many heartbeats (a gateway's whole host) joining the same queue, so a process writes one batch
-   * at a time however many requests bring them; resolves with each one's state, in order, once all
-   * are committed. A bad name throws at once and none of them joins.
+   * Many heartbeats (a gateway's whole host) written by the same batches, so a process writes one
+   * batch at a time however many requests bring them; single heartbeats go first in each batch, so
+   * a push never waits behind a relay of thousands. Resolves with each one's state, in order, once
+   * all are committed. A bad name throws at once and none of them joins.
    */
   updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]> {
     for (const b of batch) assertAgentName(b.name);
-    return Promise.all(batch.map((b) => this.updateHeartbeat(b.name, b.info)));
+    return Promise.all(batch.map((b) => this.enqueue(this.bulk, b)));
+  }
+
+  private enqueue(queue: Waiting[], update: HeartbeatUpdate): Promise<AgentState> {
+    return new Promise<AgentState>((resolve, reject) => {
+      queue.push({ update, done: (err, state) => (err === undefined ? resolve(state!) : reject(err)) });
+      if (this.pending.length + this.bulk.length >= this.maxBatch) this.flushSoon(true);
+      else this.timer ??= this.windowMs > 0 ? { timeout: setTimeout(this.onWindowEnd, this.windowMs) } : { immediate: setImmediate(this.onWindowEnd) };
+    });
   }
 
   private readonly onWindowEnd = () => {
@@ -66,24 +73,26 @@ export class HeartbeatGroupCommit {
 
   private clearTimer(): void {
     if (this.timer === undefined) return;
-    if (this.windowMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
-    else clearImmediate(this.timer as NodeJS.Immediate);
+    if ("timeout" in this.timer) clearTimeout(this.timer.timeout);
+    else clearImmediate(this.timer.immediate);
     this.timer = undefined;
   }
 
   private flushSoon(due: boolean): void {
     this.due ||= due;
-    if (!this.due || this.writing || this.pending.length === 0) return;
+    if (!this.due || this.writing || this.pending.length + this.bulk.length === 0) return;
     this.clearTimer();
     this.due = false;
     const batch = this.pending.splice(0, this.maxBatch);
+    batch.push(...this.bulk.splice(0, this.maxBatch - batch.length));
     this.writing = this.store.updateHeartbeats(batch.map((w) => w.update)).then(
       (states) => batch.forEach((w, i) => w.done(undefined, states[i])),
       (err: unknown) => batch.forEach((w) => w.done(err ?? new Error("heartbeat batch failed"))),
     ).finally(() => {
       this.writing = undefined;
-      // what arrived during the write is already past its window (or a full batch): write it now
-      if (this.pending.length > 0) this.flushSoon(true);
+      // what arrived during the write is already past its window (or a full batch): write it after
+      // one turn of the event loop, so pushes that came in meanwhile are read and go first
+      if (this.pending.length + this.bulk.length > 0) this.timer ??= { immediate: setImmediate(this.onWindowEnd) };
     });
   }
 }

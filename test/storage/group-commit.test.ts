@@ -113,6 +113,30 @@ describe("HeartbeatGroupCommit", () => {
     expect(await store.getAgent("ok")).toBeUndefined();
   });
 
+  it("single heartbeats go first in each batch: a push does not wait behind a gateway's relay", async () => {
+    const store = await openTestStore();
+    const writer = recording(store);
+    const group = new HeartbeatGroupCommit(writer, { maxBatch: 10 });
+    const relay = group.updateHeartbeats(Array.from({ length: 5 }, (_, i) => ({ name: `relayed-${i}` })));
+    const pushes = ["p1", "p2", "p3"].map((n) => group.updateHeartbeat(n));
+    await Promise.all([relay, ...pushes]);
+    expect(writer.batches).toEqual([["p1", "p2", "p3", "relayed-0", "relayed-1", "relayed-2", "relayed-3", "relayed-4"]]);
+  });
+
+  it("a push that arrives while a long relay is being written is in the next batches, ahead of the relay's rest", async () => {
+    const store = await openTestStore();
+    const writer = recording(store);
+    const group = new HeartbeatGroupCommit(writer, { maxBatch: 10 });
+    const relay = group.updateHeartbeats(Array.from({ length: 60 }, (_, i) => ({ name: `relayed-${i}` })));
+    await new Promise((r) => setImmediate(r)); // the relay's first batches are being written
+    const late = group.updateHeartbeat("late-push");
+    await Promise.all([relay, late]);
+    const at = writer.batches.findIndex((b) => b.includes("late-push"));
+    expect(writer.batches[at]![0]).toBe("late-push");
+    expect(at).toBeLessThan(writer.batches.length - 2); // FIFO would have put it after all 60
+    expect(writer.batches.flat()).toHaveLength(61);
+  });
+
   it("groupCommitOf gives every writer of a store the same group commit", async () => {
     const a = await openTestStore();
     const b = await openTestStore();
