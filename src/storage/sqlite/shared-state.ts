@@ -372,7 +372,7 @@ export class SharedState implements StateStore {
   }
 
   async createCheckpointer(): Promise<BaseCheckpointSaver> {
-    // imported here: the saver pulls in @langchain/core/load (~8 MB) that a supervisor never needs
+    // imported here: the saver pulls in @langchain/core/load, which a process that never checkpoints (the supervisor) need not load
     const { LockedSqliteSaver } = await import("./locked-saver.js");
     return new LockedSqliteSaver(this.db, this.lock, {
       retention: this.checkpointRetention,
