@@ -5,6 +5,7 @@
  * say so in its log, and restart nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freezeOutsideTheLock } from "../helpers/freeze.js";
 import { killChildren, spawnTs } from "../helpers/processes.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { sleep, waitFor } from "../helpers/wait.js";
@@ -57,9 +58,12 @@ describe("mass-staleness guard", () => {
     const since = Date.now();
     const logFrom = supervisorLog(f).length;
     const frozen = ["PerformanceMonitorAgent", "LangSmithBridgeAgent"].map((n) => before.get(n)!.pid!);
-    for (const p of frozen) process.kill(p, "SIGSTOP");
+    for (const p of frozen) await freezeOutsideTheLock(p, `${f.db}.lock`);
     try {
-      await waitFor(async () => (await f.store.getTransitions({ since, to: "stale" })).length >= 2, { timeoutMs: 20_000, message: "both marked stale" });
+      await waitFor(async () => (await f.store.getTransitions({ since, to: "stale" })).length >= 2, { timeoutMs: 20_000, message: "both marked stale" })
+        .catch(async (e: Error) => {
+          throw new Error(`${e.message}\n${await describeFleet(f)}`);
+        });
       const why = await waitFor(() => supervisorLog(f).slice(logFrom).find((l) => /restarting nothing: .*2 of 3 agents went stale at once/.test(String(l.message))),
         { timeoutMs: 10_000, message: "supervisor logs the mass staleness" });
       expect(why.level).toBe("warn");
