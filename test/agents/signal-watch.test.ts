@@ -7,8 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { observeSampleSet, restoreSignals, samplesByAgent, watchSignals } from "../../src/agents/heartbeat/signal-watch.js";
 import { PERF_METRICS as M, type PerfSample } from "../../src/storage/index.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
+import { removeTempDirs } from "../helpers/temp-dir.js";
 
-afterEach(closeStores);
+afterEach(async () => {
+  await closeStores();
+  removeTempDirs();
+});
 
 const MB = 1024 * 1024;
 const T0 = 1_700_000_000_000;

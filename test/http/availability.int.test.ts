@@ -11,7 +11,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { startServer, type RunningServer } from "../../src/http/index.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
-import { makeTempDir } from "../helpers/temp-dir.js";
+import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { parsePrometheus } from "./helpers.js";
 
 const servers: RunningServer[] = [];
@@ -22,6 +22,7 @@ afterEach(async () => {
   killCliChildren();
   for (const s of servers.splice(0)) await s.close();
   await closeStores();
+  removeTempDirs();
 });
 
 interface View {

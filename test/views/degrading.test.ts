@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PERF_METRICS } from "../../src/storage/index.js";
 import { degradingLimits, readDegrading, rssDegrading, signalDegrading } from "../../src/views/degrading.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
+import { removeTempDirs } from "../helpers/temp-dir.js";
 
 const MB = 1024 * 1024;
 const MIN = 60_000;
@@ -62,5 +63,6 @@ describe("readDegrading", () => {
     expect(await readDegrading(store.perf, "w", T - 5 * MIN, limits, T)).toBeNull(); // 6 samples since the restart: too few
     expect(await readDegrading(store.perf, "other", 0, limits, T)).toBeNull();
     await closeStores();
+    removeTempDirs();
   });
 });
