@@ -3,6 +3,7 @@
  * a stable run, and a budget of at most `budget` restarts within `windowMs`; past it, give up
  * (the agent is left `failed` until someone asks for a restart). Pure: time is passed in.
  */
+import type { Config } from "../config/index.js";
 import { backoffDelay } from "../locking/index.js";
 
 export interface RestartPolicyOptions {
@@ -52,4 +53,19 @@ export class RestartPolicy {
   reset(name: string): void {
     this.history.delete(name);
   }
+}
+
+/**
+ * The policy RESTART_BUDGET, RESTART_WINDOW, BACKOFF_FACTOR and RESTART_BACKOFF_MAX configure: the
+ * first retry after at most a second, and a run that lasted ten intervals (or two thresholds) is stable.
+ */
+export function restartPolicyFor(c: Config): RestartPolicy {
+  return new RestartPolicy({
+    budget: c.restartBudget,
+    windowMs: c.restartWindowMs,
+    baseMs: Math.min(1000, c.heartbeatIntervalMs),
+    factor: c.backoffFactor,
+    maxMs: c.restartBackoffMaxMs,
+    stableAfterMs: Math.max(10 * c.heartbeatIntervalMs, 2 * c.staleThresholdMs),
+  });
 }

@@ -9,25 +9,24 @@
  * `supervisor@<host>`, and it serves restart requests for its agents only (src/supervision).
  */
 import { createAgentContext, type AgentContext } from "../agents/context.js";
-import type { RunnableGraph } from "../agents/runtime/cycle-runner.js";
-import { loadGraphModule } from "../agents/runtime/graph-module.js";
 import { sendHeartbeat } from "../agents/runtime/lifecycle.js";
-import { invokeConfig } from "../agents/runtime/invoke-config.js";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
 import { isDatabaseError, isLockTimeoutError, type DatabaseError } from "../errors/index.js";
 import { storageRefusal, storageWhere, type AgentRecord, type StateStore } from "../storage/index.js";
-import { hostSystemNames, INITIALIZER_GRAPH, type AgentSpec } from "./agent-specs.js";
+import { hostSystemNames, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
 import { StartGate } from "./start-gate.js";
+import { StormQuiet } from "./storm-quiet.js";
+import { runInitializer } from "./run-initializer.js";
 import { readSupervisorRecord, sharedByHosts, supervisorKey, type SupervisorRecord } from "../supervision/index.js";
 import { killOrphans } from "./leftovers.js";
 import { countFleet } from "./fleet-counts.js";
 import { assessFleet } from "./guard.js";
 import { reconcileRecords } from "./reconcile.js";
-import { RestartPolicy } from "./restart-policy.js";
+import { restartPolicyFor, type RestartPolicy } from "./restart-policy.js";
 import { serveRestartRequests } from "./restart-requests.js";
 import { restartStaleAgents } from "./stale-restarts.js";
 import { ProactiveRestarts } from "./proactive-restarts.js";
@@ -61,9 +60,7 @@ export class Supervisor {
   /** Until when a slow or lost database excuses the monitor's silence (it could not write either). */
   private dbExcusesUntil = -Infinity;
   private lastHeartbeatAt = 0;
-  private suspicion: string | undefined;
-  /** Stale evidence is ignored until then: the backlog of a stall clears first. */
-  private quietUntil = 0;
+  private readonly quiet: StormQuiet;
   private loop: Promise<void> | undefined;
   private readonly startedAt: number;
   private readonly stopGraceMs: number;
@@ -87,20 +84,14 @@ export class Supervisor {
     const monotonic = o.monotonicNow ?? (o.clock ? undefined : () => performance.now());
     if (monotonic) this.clockWatch = new WallClockWatch(monotonic, Math.max(1000, o.config.staleThresholdMs / 2));
     this.log = o.logger.child({ module: "supervisor" });
+    this.quiet = new StormQuiet(this.log, 2 * this.config.staleThresholdMs + 2 * this.config.heartbeatIntervalMs);
     this.startedAt = this.clock.now();
     this.heartbeatTrouble = new RepeatedProblem(this.log, "supervisor heartbeat", { clock: this.clock });
     this.bookkeepingTrouble = new RepeatedProblem(this.log, "bookkeeping write", { clock: this.clock });
     this.specs = new Map(o.agents.map((a) => [a.name, a]));
     const c = o.config;
     this.names = hostSystemNames(c);
-    this.policy = new RestartPolicy({
-      budget: c.restartBudget,
-      windowMs: c.restartWindowMs,
-      baseMs: Math.min(1000, c.heartbeatIntervalMs),
-      factor: c.backoffFactor,
-      maxMs: c.restartBackoffMaxMs,
-      stableAfterMs: Math.max(10 * c.heartbeatIntervalMs, 2 * c.staleThresholdMs),
-    });
+    this.policy = restartPolicyFor(c);
     this.proactive = new ProactiveRestarts({
       everyMs: c.heartbeatIntervalMs, leadMs: c.proactiveRestartLeadMs, children: this.children, gaveUp: this.gaveUp, log: this.log,
       degrading: (a) => {
@@ -128,11 +119,7 @@ export class Supervisor {
     await this.saveRecord(); // what it runs, before anything else: restart requests are accepted only for these
     const specs = [...this.specs.values()];
     for (const spec of specs) if (spec.kind === "graph") this.startAgent(spec, "starting");
-    const graph = (await loadGraphModule(INITIALIZER_GRAPH)).buildGraph() as RunnableGraph;
-    await graph.invoke(
-      { agents: [...this.specs.keys()], maxCycles: 1, sessionId: this.ctx.sessionId },
-      invokeConfig({ ctx: this.ctx, threadId: `initializer:${this.ctx.sessionId}` }),
-    );
+    await runInitializer(this.ctx, [...this.specs.keys()]);
     this.gate.open();
     for (const spec of specs) if (spec.kind !== "graph") this.startAgent(spec, "starting");
     this.loop = this.run();
@@ -195,18 +182,11 @@ export class Supervisor {
       dbWriteMs,
       dbRefusing: this.refusing,
     });
-    if (verdict.suspect) {
-      if (!this.suspicion) this.log.warn(verdict.suspect);
-      this.suspicion = verdict.suspect;
-      this.quietUntil = now + 2 * this.config.staleThresholdMs + 2 * this.config.heartbeatIntervalMs;
-    } else if (this.suspicion) {
-      this.log.info("monitor and database healthy again; stale agents will be restarted after a quiet period");
-      this.suspicion = undefined;
-    }
+    const holdRestarts = this.quiet.holdsRestarts(verdict.suspect, now);
     await this.serveRequests();
     if (!this.refusing) this.restartWaitingForStorage();
     if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(this.names.monitor, "the monitor stopped heartbeating while the database answers");
-    if (verdict.suspect || now < this.quietUntil) return;
+    if (holdRestarts) return;
     await restartStaleAgents({
       now, own, children: this.children, staleThresholdMs: this.config.staleThresholdMs, held: this.held, log: this.log,
       activeSilences: () => this.store.notify.activeSilences(), restart: (name, why) => this.restartHung(name, why),
@@ -227,7 +207,7 @@ export class Supervisor {
     const now = this.clock.now();
     const jump = this.clockWatch?.check(now) ?? 0;
     if (jump === 0) return;
-    this.quietUntil += jump;
+    this.quiet.shift(jump);
     this.lastHeartbeatAt += jump;
     this.dbExcusesUntil = Math.max(this.dbExcusesUntil + jump, now + this.config.staleThresholdMs);
     for (const child of this.children.values()) child.startedAt += jump;
