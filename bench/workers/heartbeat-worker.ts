@@ -38,7 +38,7 @@ async function open(m: Extract<ToWorker, { type: "open" }>): Promise<void> {
     db.pragma(`busy_timeout = ${m.busyTimeoutMs}`);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
-    const update = prepareStatements(db).heartbeat;
+    const update = prepareStatements(db).heartbeatLive; // what SharedState.updateHeartbeat runs
     const begin = db.prepare("BEGIN IMMEDIATE");
     const commit = db.prepare("COMMIT");
     beat = () => {

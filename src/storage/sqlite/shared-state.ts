@@ -65,9 +65,19 @@ function assertCursor(afterId: unknown): asserts afterId is number {
   if (typeof afterId !== "number" || Number.isNaN(afterId)) throw new ValidationError(`A transition cursor must be a number (0 for the start), got ${String(afterId)}`);
 }
 
+interface FileId { dev: number; ino: number }
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // e.g. its directory made unreadable: not the file we opened, as far as we can tell
+  }
+}
+
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
-  private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => AgentState>;
+  private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => void>;
   private readonly heartbeatsTx: Database.Transaction<(batch: ReturnType<typeof heartbeatParams>[]) => AgentState[]>;
   private readonly retryAttempts: number;
   private readonly backoffFactor: number;
@@ -75,8 +85,8 @@ export class SharedState implements StateStore {
   private readonly agentList: AgentList;
   private readonly pings: SqlitePings;
   private closed = false;
-  /** dev:ino of the file opened (undefined in memory). */
-  private readonly fileId: string | undefined;
+  /** Device and inode of the file opened (undefined in memory). */
+  private readonly fileId: FileId | undefined;
   readonly fleet = new SqliteFleetStore(this);
   readonly perf = new SqlitePerfStore(this);
   readonly traces = new SqliteTraceStore(this);
@@ -84,20 +94,25 @@ export class SharedState implements StateStore {
   readonly signals = new SqliteSignalStore(this);
   private readonly leases: SoleLeader;
 
-  private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions & { fileId?: string }) {
+  private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions & { fileId?: FileId }) {
     this.stmts = prepareStatements(db, opts.detection);
     this.leases = new SoleLeader(clock);
     this.agentList = new AgentList(db);
     this.pings = new SqlitePings(db);
     // prepared once: the heartbeat is the hottest write
     // the state after the heartbeat: a live agent keeps its own, a revived or new one is active
+    const revive = (params: ReturnType<typeof heartbeatParams>): void => {
+      if (this.stmts.heartbeatRevive.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
+    };
     const beat = (params: ReturnType<typeof heartbeatParams>): AgentState => {
       const live = this.stmts.heartbeat.get(params) as { state: AgentState } | undefined;
       if (live) return live.state;
-      if (this.stmts.heartbeatRevive.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
+      revive(params);
       return "active";
     };
-    this.heartbeatTx = db.transaction(beat);
+    this.heartbeatTx = db.transaction((params: ReturnType<typeof heartbeatParams>) => {
+      if (this.stmts.heartbeatLive.run(params).changes === 0) revive(params);
+    });
     this.heartbeatsTx = db.transaction((batch: ReturnType<typeof heartbeatParams>[]) => batch.map(beat));
     this.retryAttempts = opts.retryAttempts ?? 3;
     this.backoffFactor = opts.backoffFactor ?? 1.5;
@@ -114,7 +129,7 @@ export class SharedState implements StateStore {
       : new FileStateLock(`${opts.path}.lock`, { timeoutMs: opts.lockTimeoutMs, backoffFactor: opts.backoffFactor }));
     try {
       await lock.run(() => migrate(db, opts.path));
-      return new SharedState(db, lock, opts.path, opts.clock ?? systemClock, { ...opts, fileId: st && `${st.dev}:${st.ino}` });
+      return new SharedState(db, lock, opts.path, opts.clock ?? systemClock, { ...opts, fileId: st && { dev: st.dev, ino: st.ino } });
     } catch (e) {
       db.close();
       if (!opts.lock) lock.close();
@@ -137,16 +152,10 @@ export class SharedState implements StateStore {
    */
   assertSameFile(): void {
     if (this.fileId === undefined) return;
-    let now: string | undefined;
-    try {
-      const st = statSync(this.path);
-      now = `${st.dev}:${st.ino}`;
-    } catch {
-      now = undefined;
-    }
-    if (now === this.fileId) return;
+    const st = statOrUndefined(this.path);
+    if (st?.ino === this.fileId.ino && st.dev === this.fileId.dev) return;
     throw new DatabaseError("DB_REPLACED", this.path,
-      `The database file ${this.path} was ${now ? "replaced by another file" : "deleted"} while in use: nothing more is written ` +
+      `The database file ${this.path} was ${st ? "replaced by another file" : "deleted"} while in use: nothing more is written ` +
         `(not to the old file, nor to what is there now). Stop the fleet (bg-agents stop), put the database back (or restore a backup), then start again.`);
   }
 

@@ -5,7 +5,7 @@ import { LIVE_SQL, REVIVABLE_SQL } from "./state-sql.js";
 import { historySetSql, ruleSql, SQLITE_DIALECT, type DetectionParams } from "../detection-sql.js";
 
 type StatementName =
-  | "register" | "heartbeat" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
+  | "register" | "heartbeat" | "heartbeatLive" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
   | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary" | "resourceTotals"
   | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
   | "transitionCounts" | "transitionsAfter" | "changeToken";
@@ -35,6 +35,11 @@ const HEARTBEAT_SET = `last_heartbeat = @now, heartbeats = heartbeats + 1,
 
 export function prepareStatements(db: Db, detection: DetectionParams = {}): Record<StatementName, Database.Statement> {
   const rule = ruleSql("@threshold", detection);
+  const liveHeartbeat = `
+      UPDATE agents SET
+        ${HEARTBEAT_SET},
+        ${historySetSql(SQLITE_DIALECT, "@now", detection)}
+      WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}`;
   return {
     register: db.prepare(`
       INSERT INTO agents (name, state, state_reason, state_changed_at, registered_at, started_at, last_heartbeat,
@@ -46,12 +51,9 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
         pid = excluded.pid, host = excluded.host, version = coalesce(excluded.version, version),
         meta = coalesce(excluded.meta, meta)`),
     // The hot path: a live agent's heartbeat leaves the state columns alone (no transition trigger).
-    heartbeat: db.prepare(`
-      UPDATE agents SET
-        ${HEARTBEAT_SET},
-        ${historySetSql(SQLITE_DIALECT, "@now", detection)}
-      WHERE name = @name AND state NOT IN ${REVIVABLE_SQL}
-      RETURNING state`),
+    heartbeat: db.prepare(`${liveHeartbeat} RETURNING state`),
+    // The same for one agent, whose caller needs no state back: RETURNING costs ~4 µs of a ~30 µs write.
+    heartbeatLive: db.prepare(liveHeartbeat),
     // A heartbeat from a stale/stopped/failed agent: it is alive again.
     heartbeatRevive: db.prepare(`
       UPDATE agents SET
