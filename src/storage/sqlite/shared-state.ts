@@ -16,6 +16,7 @@ import { systemClock, type Clock } from "../../clock/index.js";
 import type { Config } from "../../config/index.js";
 import { ValidationError, AgentNotFoundError, DatabaseError, isSqliteBusy } from "../../errors/index.js";
 import { statSync } from "node:fs";
+import { WalCheckpoints, type WalCheckpointOptions } from "./wal-checkpoints.js";
 import { stat } from "node:fs/promises";
 import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../locking/index.js";
 import {
@@ -57,6 +58,8 @@ export interface SharedStateOptions {
   lock?: StateLock;
   /** How heartbeats compute each agent's stale bound (PHI_THRESHOLD, STALE_THRESHOLD). */
   detection?: DetectionParams;
+  /** When WAL checkpoints run (wal-checkpoints.ts). */
+  walCheckpoints?: WalCheckpointOptions;
 }
 
 
@@ -87,6 +90,9 @@ export class SharedState implements StateStore {
   private closed = false;
   /** Device and inode of the file opened (undefined in memory). */
   private readonly fileId: FileId | undefined;
+  /** Undefined in memory (no WAL). */
+  readonly walCheckpoints: WalCheckpoints | undefined;
+  private readonly totalChanges: Database.Statement;
   readonly fleet = new SqliteFleetStore(this);
   readonly perf = new SqlitePerfStore(this);
   readonly traces = new SqliteTraceStore(this);
@@ -118,6 +124,8 @@ export class SharedState implements StateStore {
     this.backoffFactor = opts.backoffFactor ?? 1.5;
     this.checkpointRetention = opts.checkpointRetention ?? 20;
     this.fileId = opts.fileId;
+    this.walCheckpoints = opts.fileId ? new WalCheckpoints(db, path, lock, opts.walCheckpoints) : undefined;
+    this.totalChanges = db.prepare("SELECT total_changes()").pluck();
   }
 
   /** Opens (creating if needed) and migrates the database. Refuses foreign or corrupt files untouched. */
@@ -138,12 +146,15 @@ export class SharedState implements StateStore {
   }
 
   /** Runs `fn` as one IMMEDIATE transaction under the state lock, retrying SQLITE_BUSY. */
-  write<T>(fn: () => T): Promise<T> {
+  async write<T>(fn: () => T): Promise<T> {
     const tx = this.db.transaction(fn);
-    return this.withBusyRetry(() => this.lock.run(() => {
+    const before = this.totalChanges.get() as number;
+    const result = await this.withBusyRetry(() => this.lock.run(() => {
       this.assertSameFile();
       return tx.immediate();
     }));
+    this.walCheckpoints?.noteWritten(Math.max(1, (this.totalChanges.get() as number) - before));
+    return result;
   }
 
   /**
@@ -221,6 +232,7 @@ export class SharedState implements StateStore {
       this.assertSameFile();
       return this.heartbeatTx.immediate(params);
     }));
+    this.walCheckpoints?.noteWritten(1);
   }
 
   async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]> {
@@ -228,10 +240,14 @@ export class SharedState implements StateStore {
     if (batch.length === 0) return [];
     const now = this.clock.now();
     const params = batch.map((b) => heartbeatParams(b.name, now, b.info));
-    return writeInChunks(params, WRITE_CHUNK_ROWS, (chunk) => this.withBusyRetry(() => this.lock.run(() => {
-      this.assertSameFile();
-      return this.heartbeatsTx.immediate(chunk);
-    })));
+    return writeInChunks(params, WRITE_CHUNK_ROWS, async (chunk) => {
+      const states = await this.withBusyRetry(() => this.lock.run(() => {
+        this.assertSameFile();
+        return this.heartbeatsTx.immediate(chunk);
+      }));
+      this.walCheckpoints?.noteWritten(chunk.length);
+      return states;
+    });
   }
 
   async recordError(name: string, message: string): Promise<void> {
@@ -392,6 +408,7 @@ export class SharedState implements StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.walCheckpoints?.close();
     // Take the lock so no write of ours is cut off half-way.
     await this.lock.run(() => this.db.close()).catch(() => this.db.close());
     this.lock.close();
