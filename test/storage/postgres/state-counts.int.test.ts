@@ -6,7 +6,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgStore } from "../../../src/storage/postgres/index.js";
-import { MIGRATIONS } from "../../../src/storage/postgres/migrations.js";
 import { startCluster, type PgCluster } from "../../helpers/postgres.js";
 import { waitFor } from "../../helpers/wait.js";
 
@@ -57,9 +56,8 @@ describe("PostgreSQL state counts", () => {
     // back to schema 10, as a database made before migration 011 is
     await withClient(url, async (c) => {
       await c.query(`DROP TABLE bg_agents.agent_state_counts, bg_agents.agent_state_deltas; DROP FUNCTION bg_agents.count_states() CASCADE;
-        DELETE FROM bg_agents.schema_migrations WHERE version = 11`);
+        DELETE FROM bg_agents.schema_migrations WHERE version >= 11`);
     });
-    expect(MIGRATIONS).toHaveLength(11);
     const again = await PgStore.open({ url });
     try {
       expect((await again.summary()).byState).toMatchObject({ stopped: 2, active: 1 });
