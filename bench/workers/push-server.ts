@@ -34,7 +34,7 @@ async function bare(): Promise<{ port: number; close(): Promise<void> }> {
 async function ours(): Promise<{ port: number; close(): Promise<void> }> {
   const extra = JSON.parse(process.env.PUSH_ENV ?? "{}") as Record<string, string>;
   const config = loadConfig({ DATABASE_PATH: path, LOG_DIR: join(path, "..", "logs"), DASHBOARD_PORT: "0", ...extra });
-  const store = await openStore(config);
+  const store = await openStore(config, { answersRequests: true });
   const logger = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
   const server = await startServer({ store, config, logger, sampleIntervalMs: Number(process.env.PUSH_SAMPLE_MS ?? 5000) });
   return { port: Number(new URL(server.url).port), close: async () => { await server.close(); await store.close(); } };

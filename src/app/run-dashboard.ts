@@ -23,7 +23,7 @@ export async function runDashboard(o: RunDashboardOptions): Promise<number> {
   const { config } = o;
   const logger = createLogger({ agentName: "dashboard", level: config.logLevel, dir: config.logDir, retentionDays: config.logRetentionDays });
   try {
-    const store = await openStore(config);
+    const store = await openStore(config, { answersRequests: true });
     try {
       const monitorName = monitorNameFor(await readSupervisorRecord(store.fleet, supervisorKey(config)), config.agentName);
       const { startServer } = await import("../http/index.js"); // not loaded by `bg-agents start`'s import of src/app

@@ -57,7 +57,7 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
   let supervisor: Supervisor | undefined;
   let lostHost: string | undefined;
   try {
-    store = await openStore(config);
+    store = await openStore(config, { answersRequests: withDashboard });
     if (sharedByHosts(config)) {
       hostLock = await HostLock.acquire({
         store, host: config.hostName, ttlMs: config.leaderLeaseMs, where: storageWhere(config), logger: log,

@@ -5,9 +5,9 @@
  * state lock (every other writer, in every process, waits for it) and on the event loop, with two
  * fsyncs that took 5-150 ms here (at 100k agents a 128-row chunk took 9 ms with them, 4.5 without).
  * So the connection's automatic checkpoint is off, and every `everyRows` rows this store writes,
- * a PASSIVE checkpoint runs after the lock is released: inline while the process writes little,
- * on a thread with its own connection (checkpoint-thread.ts) once it writes more than
- * `threadAbovePerSecond` rows a second (a thread costs memory, so an idle agent never starts one).
+ * a PASSIVE checkpoint runs after the lock is released: inline, or, in a process that answers
+ * requests, on a thread with its own connection (checkpoint-thread.ts) once it writes more than
+ * `threadAbovePerSecond` rows a second (a thread costs memory, so an idle server never starts one).
  * A PASSIVE checkpoint never waits for writers, so under steady writes the WAL may never be wholly
  * copied, and so never start again from its beginning: past `restartAbovePages` frames it is
  * restarted under the state lock. A checkpoint that fails loses nothing (the frames stay in the
@@ -20,7 +20,7 @@ import type { Db } from "./open.js";
 export interface WalCheckpointOptions {
   /** Rows written by this store between two checkpoints (a heartbeat is about 3 WAL pages). @defaultValue 300 */
   everyRows?: number;
-  /** Rows a second above which checkpoints move to a thread (Infinity: never). @defaultValue 1000 */
+  /** Rows a second above which checkpoints move to a thread. @defaultValue Infinity (never: see openStore's answersRequests) */
   threadAbovePerSecond?: number;
   /** WAL frames past which the WAL is restarted under the state lock. @defaultValue 8192 (32 MB of 4 KB pages) */
   restartAbovePages?: number;
@@ -59,7 +59,7 @@ export class WalCheckpoints {
 
   constructor(private readonly db: Db, private readonly path: string, private readonly lock: StateLock, opts: WalCheckpointOptions = {}) {
     this.everyRows = opts.everyRows ?? 300;
-    this.threadAbovePerSecond = opts.threadAbovePerSecond ?? 1000;
+    this.threadAbovePerSecond = opts.threadAbovePerSecond ?? Infinity;
     this.restartAbovePages = opts.restartAbovePages ?? 8192;
     db.pragma("wal_autocheckpoint = 0");
   }
