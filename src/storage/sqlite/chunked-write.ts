@@ -4,7 +4,7 @@
  * event loop for ~250 ms, and every request that arrives meanwhile (the dashboard's reads) waits
  * for all of it; between chunks they are answered (npm run bench -- --only=scale).
  */
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Rows per transaction: about 5 ms of heartbeats at 100k agents, still large enough to amortise a commit. */
 export const WRITE_CHUNK_ROWS = 128;

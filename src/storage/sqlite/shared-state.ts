@@ -38,10 +38,13 @@ import { assertAgentName } from "../agent-name.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
-import { WRITE_CHUNK_ROWS, writeInChunks } from "./chunked-write.js";
+import { WRITE_CHUNK_ROWS, writeInChunks, yieldToIo } from "./chunked-write.js";
 import { transitionQuery } from "./transition-query.js";
 import type { DetectionParams } from "../detection-sql.js";
 import type { StaleRule } from "../../intelligence/index.js";
+
+/** Rows summed per range by resourceTotals (about 2 ms at 100k agents). */
+const TOTALS_RANGE_ROWS = 8192;
 
 export interface SharedStateOptions {
   path: string;
@@ -323,8 +326,21 @@ export class SharedState implements StateStore {
     return { total, byState };
   }
 
+  /**
+   * By ranges of rowids with a turn of the event loop between them: one scan of 100k agents held
+   * it for ~28 ms every sample. Rows that change meanwhile are summed as each range found them.
+   */
   async resourceTotals(): Promise<ResourceTotals> {
-    return this.stmts.resourceTotals.get() as ResourceTotals;
+    const totals: ResourceTotals = { agents: 0, rssBytes: 0, cpuPercent: 0 };
+    const last = this.stmts.maxRowid.get() as number;
+    for (let from = 0; from <= last; from += TOTALS_RANGE_ROWS) {
+      if (from > 0) await yieldToIo();
+      const r = this.stmts.resourceTotals.get({ from, to: from + TOTALS_RANGE_ROWS }) as ResourceTotals;
+      totals.agents += r.agents;
+      totals.rssBytes += r.rssBytes;
+      totals.cpuPercent += r.cpuPercent;
+    }
+    return totals;
   }
 
   async requestRestart(name: string): Promise<void> {

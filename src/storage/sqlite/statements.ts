@@ -6,7 +6,7 @@ import { historySetSql, ruleSql, SQLITE_DIALECT, type DetectionParams } from "..
 
 type StatementName =
   | "register" | "heartbeat" | "heartbeatLive" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
-  | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary" | "resourceTotals"
+  | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary" | "resourceTotals" | "maxRowid"
   | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
   | "transitionCounts" | "transitionsAfter" | "changeToken";
 
@@ -96,11 +96,13 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
       RETURNING name, last_heartbeat, ${rule} AS rule`),
     // kept by triggers (migration 011)
     summary: db.prepare(`SELECT state, n FROM agent_state_counts WHERE n > 0`),
+    // one range of rowids: shared-state.ts sums them with a turn of the event loop between
     resourceTotals: db.prepare(`
       SELECT count(*) AS agents,
         total(CASE WHEN state NOT IN ('stopped', 'failed') THEN rss_bytes END) AS rssBytes,
         total(CASE WHEN state NOT IN ('stopped', 'failed') THEN cpu_percent END) AS cpuPercent
-      FROM agents`),
+      FROM agents WHERE rowid >= @from AND rowid < @to`),
+    maxRowid: db.prepare(`SELECT coalesce(max(rowid), 0) FROM agents`).pluck(),
     requestRestart: db.prepare(`UPDATE agents SET restart_requested_at = @now WHERE name = @name`),
     noteRestart: db.prepare(`UPDATE agents SET restarts = restarts + 1, restart_requested_at = NULL WHERE name = @name`),
     restartRequests: db.prepare(`SELECT name FROM agents WHERE restart_requested_at IS NOT NULL ORDER BY restart_requested_at`),
