@@ -23,7 +23,7 @@ describe("PerfSampler", () => {
     open.push(store);
     const names = Array.from({ length: 700 }, (_, i) => `agent-${String(i).padStart(4, "0")}`);
     await store.updateHeartbeats(names.map((name, i) => ({ name, info: { rssBytes: 1000 + i } })));
-    const sampler = new PerfSampler({ store, clock: systemClock, logger: createLogger({ agentName: "test", console: false }), intervalMs: 60_000, maxTrackedAgents: 520 });
+    const sampler = new PerfSampler({ store, clock: systemClock, logger: createLogger({ agentName: "test", level: "error", console: false }), intervalMs: 60_000, maxTrackedAgents: 520 });
     const sample = await sampler.sampleNow();
     expect(sample).toMatchObject({ agents: 700, rssBytes: names.reduce((n, _, i) => n + 1000 + i, 0) });
     const tracked = names.filter((n) => sampler.agentSamples(n).length === 1);

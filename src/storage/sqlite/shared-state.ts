@@ -96,6 +96,9 @@ export class SharedState implements StateStore {
   /** Undefined in memory (no WAL). */
   readonly walCheckpoints: WalCheckpoints | undefined;
   private readonly totalChanges: Database.Statement;
+  private readonly dataVersion: Database.Statement;
+  /** Commits by this connection (changeToken). */
+  private commits = 0;
   readonly fleet = new SqliteFleetStore(this);
   readonly perf = new SqlitePerfStore(this);
   readonly traces = new SqliteTraceStore(this);
@@ -129,6 +132,7 @@ export class SharedState implements StateStore {
     this.fileId = opts.fileId;
     this.walCheckpoints = opts.fileId ? new WalCheckpoints(db, path, lock, opts.walCheckpoints) : undefined;
     this.totalChanges = db.prepare("SELECT total_changes()").pluck();
+    this.dataVersion = db.prepare("PRAGMA data_version").pluck();
   }
 
   /** Opens (creating if needed) and migrates the database. Refuses foreign or corrupt files untouched. */
@@ -156,8 +160,14 @@ export class SharedState implements StateStore {
       this.assertSameFile();
       return tx.immediate();
     }));
-    this.walCheckpoints?.noteWritten(Math.max(1, (this.totalChanges.get() as number) - before));
+    this.wrote((this.totalChanges.get() as number) - before);
     return result;
+  }
+
+  /** After each commit of ours, outside the lock: `rows` changed (0: a write that found nothing to do). */
+  private wrote(rows: number): void {
+    if (rows > 0) this.commits++;
+    this.walCheckpoints?.noteWritten(Math.max(1, rows));
   }
 
   /**
@@ -235,7 +245,7 @@ export class SharedState implements StateStore {
       this.assertSameFile();
       return this.heartbeatTx.immediate(params);
     }));
-    this.walCheckpoints?.noteWritten(1);
+    this.wrote(1);
   }
 
   async updateHeartbeats(batch: readonly HeartbeatUpdate[]): Promise<AgentState[]> {
@@ -248,7 +258,7 @@ export class SharedState implements StateStore {
         this.assertSameFile();
         return this.heartbeatsTx.immediate(chunk);
       }));
-      this.walCheckpoints?.noteWritten(chunk.length);
+      this.wrote(chunk.length);
       return states;
     });
   }
@@ -396,8 +406,13 @@ export class SharedState implements StateStore {
     return { lastId, byTarget };
   }
 
+  /**
+   * Without reading the agents (a scan of 100k took ~26 ms, polled every second while a dashboard
+   * is open): SQLite's data_version moves when another connection commits, `commits` when this one
+   * does. So it also moves on writes that change no agent; that costs one summary more.
+   */
   async changeToken(): Promise<string> {
-    return (this.stmts.changeToken.raw(true).get() as unknown[]).join(":");
+    return `${this.dataVersion.get() as number}:${this.commits}`;
   }
 
   async storageInfo(): Promise<StorageInfo> {

@@ -8,7 +8,7 @@ type StatementName =
   | "register" | "heartbeat" | "heartbeatLive" | "heartbeatRevive" | "heartbeatInsert" | "setState" | "recordError" | "insertError"
   | "getAgent" | "findStale" | "countStale" | "markStale" | "markStaleAdaptive" | "findStaleAdaptive" | "countStaleAdaptive" | "summary" | "resourceTotals" | "maxRowid"
   | "requestRestart" | "noteRestart" | "restartRequests" | "staleOlderThan" | "errors"
-  | "transitionCounts" | "transitionsAfter" | "changeToken";
+  | "transitionCounts" | "transitionsAfter";
 
 /**
  * The stale sweep must walk the partial index of live agents by heartbeat age: without stats
@@ -110,8 +110,6 @@ export function prepareStatements(db: Db, detection: DetectionParams = {}): Reco
     transitionsAfter: db.prepare(`SELECT * FROM agent_transitions WHERE id > @afterId ORDER BY id LIMIT @limit`),
     transitionCounts: db.prepare(`SELECT to_state, count(*) AS n, max(id) AS last FROM agent_transitions WHERE id > @afterId GROUP BY to_state`),
     // every agent write moves one of these (a removal moves the count)
-    changeToken: db.prepare(`SELECT count(*), max(last_heartbeat), max(state_changed_at), total(error_count), total(restarts),
-      count(restart_requested_at), total(heartbeats) FROM agents`),
     errors: db.prepare(`SELECT id, agent, at, message FROM agent_errors WHERE (@agent IS NULL OR agent = @agent) ORDER BY id DESC LIMIT @limit`),
   };
 }
