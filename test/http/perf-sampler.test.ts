@@ -3,24 +3,21 @@
  * the event loop ~12 ms at 100k agents): every tracked agent gets its point, none past the limit,
  * and the fleet totals count every agent.
  */
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock/index.js";
 import { PerfSampler } from "../../src/http/perf-sampler.js";
 import { createLogger } from "../../src/logging/index.js";
-import { SharedState } from "../../src/storage/sqlite/index.js";
-import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
+import { closeStores, openTestStore } from "../helpers/store.js";
+import { removeTempDirs } from "../helpers/temp-dir.js";
 
-const open: SharedState[] = [];
 afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
+  await closeStores();
   removeTempDirs();
 });
 
 describe("PerfSampler", () => {
   it("tracks the first maxTrackedAgents agents by name, read in pages, and totals all of them", async () => {
-    const store = await SharedState.open({ path: join(makeTempDir(), "state.db") });
-    open.push(store);
+    const store = await openTestStore();
     const names = Array.from({ length: 700 }, (_, i) => `agent-${String(i).padStart(4, "0")}`);
     await store.updateHeartbeats(names.map((name, i) => ({ name, info: { rssBytes: 1000 + i } })));
     const sampler = new PerfSampler({ store, clock: systemClock, logger: createLogger({ agentName: "test", level: "error", console: false }), intervalMs: 60_000, maxTrackedAgents: 520 });

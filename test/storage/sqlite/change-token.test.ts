@@ -2,23 +2,19 @@
  * SQLite's changeToken reads no agent (a scan of 100k took ~26 ms, polled every second by live
  * updates): it must still move when another connection or process changes an agent.
  */
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SharedState } from "../../../src/storage/sqlite/index.js";
-import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
+import { closeStores, openTestStore } from "../../helpers/store.js";
+import { removeTempDirs } from "../../helpers/temp-dir.js";
 
-const open: SharedState[] = [];
 afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
+  await closeStores();
   removeTempDirs();
 });
 
 describe("SQLite changeToken", () => {
   it("moves when another connection to the file changes an agent, and not when it only reads", async () => {
-    const path = join(makeTempDir(), "state.db");
-    const dashboard = await SharedState.open({ path });
-    const monitor = await SharedState.open({ path });
-    open.push(dashboard, monitor);
+    const dashboard = await openTestStore();
+    const monitor = await openTestStore({ path: dashboard.path });
     await monitor.updateHeartbeat("a");
     const first = await dashboard.changeToken();
     await monitor.getRegisteredAgents();

@@ -2,21 +2,18 @@
  * SQLite's resourceTotals sums the agents by ranges of rowids (one scan of 100k held the event loop
  * ~28 ms): several ranges, holes left by removed agents, and stopped agents' figures left out.
  */
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SharedState } from "../../../src/storage/sqlite/index.js";
-import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
+import { closeStores, openTestStore } from "../../helpers/store.js";
+import { removeTempDirs } from "../../helpers/temp-dir.js";
 
-const open: SharedState[] = [];
 afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
+  await closeStores();
   removeTempDirs();
 });
 
 describe("SQLite resourceTotals over many rowid ranges", () => {
   it("counts every agent and sums the live ones' figures across ranges and holes", async () => {
-    const store = await SharedState.open({ path: join(makeTempDir(), "state.db") });
-    open.push(store);
+    const store = await openTestStore();
     const n = 20_000;
     const names = Array.from({ length: n }, (_, i) => `a${i}`);
     await store.updateHeartbeats(names.map((name, i) => ({ name, info: { rssBytes: i, cpuPercent: 0.5 } })));

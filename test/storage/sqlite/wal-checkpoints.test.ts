@@ -7,19 +7,15 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedState, type SharedStateOptions } from "../../../src/storage/sqlite/index.js";
+import { closeStores, openTestStore } from "../../helpers/store.js";
 import { makeTempDir, removeTempDirs } from "../../helpers/temp-dir.js";
 
-const open: SharedState[] = [];
 afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
+  await closeStores();
   removeTempDirs();
 });
 
-async function store(walCheckpoints: SharedStateOptions["walCheckpoints"]): Promise<SharedState> {
-  const s = await SharedState.open({ path: join(makeTempDir(), "state.db"), walCheckpoints });
-  open.push(s);
-  return s;
-}
+const store = (walCheckpoints: SharedStateOptions["walCheckpoints"]) => openTestStore({ walCheckpoints });
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 const names = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ name: `agent-${(from + i) % 500}` }));
@@ -81,8 +77,7 @@ describe("WAL checkpoints", () => {
     for (let i = 0; i < 40; i++) await s.updateHeartbeats(names(100, i * 100));
     await until("the checkpoint thread", () => s.walCheckpoints!.onThread);
     await s.close();
-    const again = await SharedState.open({ path });
-    open.push(again);
+    const again = await openTestStore({ path });
     const counted = (await again.getRegisteredAgents()).reduce((n, a) => n + a.heartbeats, 0);
     expect(counted).toBe(4000);
   });
