@@ -68,12 +68,10 @@ describe("the SystemInitializer's process", () => {
   it("is the supervisor's when the agent asked exits first; the agent's restart is not asked again", async () => {
     const quitter: AgentSpec = { name: "Quitter", kind: "graph", module: HOST_MODULE, env: { INIT_HOST: "exit" } };
     const { store, sup, entries, initializerLines } = await setUp([quitter]);
-    const first = await (async () => {
-      const started = sup.start();
-      const pid = sup.pids().Quitter!;
-      await started;
-      return pid;
-    })();
+    const started = sup.start();
+    // spawned once the orphans are checked; it loads its code (seconds under tsx) before it is asked
+    const first = await waitFor(() => sup.pids().Quitter, { timeoutMs: 30_000, intervalMs: 10, message: "Quitter spawned" });
+    await started;
     expect(pidAlive(first)).toBe(false);
     expect(entries.some((e) => e.module === "initializer" && /database ok/.test(e.message))).toBe(true);
     expect((await initializerRecord(store)).agent).toMatchObject({ state: "active", pid: process.pid });
@@ -101,7 +99,7 @@ describe("the SystemInitializer's process", () => {
   it("leaves no process and no active agent when the fleet is stopped while it runs", async () => {
     const { dir, store, sup } = await setUp((d) => [{ name: "Blocker", kind: "graph", module: HOST_MODULE, env: { INIT_HOST: "block", INIT_MARKER: join(d, "asked") } }]);
     const started = sup.start();
-    const pid = sup.pids().Blocker!;
+    const pid = await waitFor(() => sup.pids().Blocker, { timeoutMs: 30_000, intervalMs: 10, message: "Blocker spawned" });
     await waitFor(() => existsSync(join(dir, "asked")), { timeoutMs: 30_000, message: "Blocker asked to run the initializer" });
     await sup.stop("SIGTERM received");
     await started;
