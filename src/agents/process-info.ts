@@ -26,10 +26,19 @@ function cpuPercentSinceLastCall(): number | undefined {
   return elapsedMs > 0 ? +((usedUs / 1000 / elapsedMs) * 100).toFixed(3) : 0;
 }
 
+/**
+ * The event-loop delay histogram's timer, in ms. Every tick wakes the process: at 100 ms that was
+ * ten wake-ups a second, about 40% of an idle agent's CPU. Once a second gives 30 samples per 30 s
+ * heartbeat (their p99 is about their max) and still catches every stall that matters here, those
+ * of seconds that threaten the stale bound; a stall shorter than a second is caught as often as it
+ * overlaps a tick.
+ */
+export const LOOP_DELAY_RESOLUTION_MS = 1000;
+
 /** p99 event-loop delay since the previous call, in ms. */
 function eventLoopLagMs(): number {
   if (!loopDelay) {
-    loopDelay = monitorEventLoopDelay({ resolution: 100 }) // a coarser timer keeps an idle agent idle;
+    loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
     loopDelay.enable();
     return 0;
   }

@@ -6,6 +6,7 @@
 import client from "prom-client";
 import { AGENT_STATES, isLiveState, type StateStore } from "../storage/index.js";
 import type { Clock } from "../clock/index.js";
+import { LOOP_DELAY_RESOLUTION_MS } from "../agents/process-info.js";
 import type { PerfSample } from "./perf-sampler.js";
 import { registerAvailabilityMetrics } from "./availability-metrics.js";
 import { toSuspicionView, type SuspicionOptions } from "../views/suspicion.js";
@@ -19,8 +20,8 @@ export interface HttpMetrics {
 export function createMetrics(store: StateStore, clock: Clock, monitorName: string, lateAfterMs = Infinity, detection?: SuspicionOptions): HttpMetrics {
   const registry = new client.Registry();
   // prom-client's event-loop-lag histogram samples every 10 ms by default: 100 wake-ups a second in
-  // an idle server; 100 ms is the agents' resolution too (src/agents/process-info.ts)
-  client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_", eventLoopMonitoringPrecision: 100 });
+  // an idle server; it samples as often as the heartbeats' own (LOOP_DELAY_RESOLUTION_MS)
+  client.collectDefaultMetrics({ register: registry, prefix: "bg_agents_server_", eventLoopMonitoringPrecision: LOOP_DELAY_RESOLUTION_MS });
   omitEmptyLagStats(registry, "bg_agents_server_");
   let lastSample: PerfSample | undefined;
 

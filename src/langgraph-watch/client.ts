@@ -31,9 +31,3 @@ export function createLangGraphClient(o: LangGraphClientOptions): Client {
     onRequest: dropFalseWait,
   });
 }
-
-/** The URL without user, password or query, fit for logs and pages. */
-export function displayUrl(apiUrl: string): string {
-  const u = new URL(apiUrl);
-  return `${u.protocol}//${u.host}${u.pathname.replace(/\/$/, "")}`;
-}

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from "../clock/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
 import { classify, countFindings, lastProgressAt } from "./classify.js";
-import { createLangGraphClient, displayUrl } from "./client.js";
+import { displayUrl } from "./display-url.js";
 import { LangGraphWatchError } from "./errors.js";
 import { readSnapshot, readThread, toRun, type SnapshotLimits } from "./read-snapshot.js";
 import type { LangGraphRunsReport, ServerSnapshot } from "./types.js";
@@ -57,7 +57,7 @@ function upstreamError(e: unknown, what: string): LangGraphWatchError {
 
 export class LangGraphWatcher {
   readonly url: string;
-  private readonly client: Client;
+  private client: Promise<Client> | undefined;
   private readonly clock: Clock;
   private readonly problem: RepeatedProblem;
   private snapshot: ServerSnapshot | undefined;
@@ -69,9 +69,13 @@ export class LangGraphWatcher {
   constructor(private readonly o: LangGraphWatcherOptions) {
     this.url = displayUrl(o.apiUrl);
     this.clock = o.clock ?? systemClock;
-    this.client = createLangGraphClient({ apiUrl: o.apiUrl, apiKey: o.apiKey, timeoutMs: o.requestTimeoutMs });
     const logger = o.logger.child({ module: "langgraph-watch" });
     this.problem = new RepeatedProblem(logger, `reading the LangGraph server ${this.url}`, { clock: this.clock });
+  }
+
+  /** The SDK's client, imported on first use: the SDK (and the @langchain/core it loads) costs the dashboard about 30 MB. */
+  private sdk(): Promise<Client> {
+    return (this.client ??= import("./client.js").then((m) => m.createLangGraphClient({ apiUrl: this.o.apiUrl, apiKey: this.o.apiKey, timeoutMs: this.o.requestTimeoutMs })));
   }
 
   /** The current report: from the cache when the last read is younger than `pollMs` (or `fresh` forces a read). */
@@ -86,7 +90,7 @@ export class LangGraphWatcher {
     this.inFlight ??= (async () => {
       this.checkedAt = this.clock.now();
       try {
-        this.snapshot = await readSnapshot(this.client, this.o.limits);
+        this.snapshot = await readSnapshot(await this.sdk(), this.o.limits);
         this.lastOkAt = this.clock.now();
         this.lastError = undefined;
         this.problem.recovered();
@@ -136,10 +140,10 @@ export class LangGraphWatcher {
   }
 
   private async interrupt(threadId: string, runId: string): Promise<CancelOutcome> {
-    await this.call("cancelling the run", () => this.client.runs.cancel(threadId, runId, false, "interrupt"));
+    await this.call("cancelling the run", async () => (await this.sdk()).runs.cancel(threadId, runId, false, "interrupt"));
     const deadline = this.clock.now() + (this.o.cancelSettleMs ?? 3_000);
     for (;;) {
-      const run = await this.call("reading the run", () => this.client.runs.get(threadId, runId));
+      const run = await this.call("reading the run", async () => (await this.sdk()).runs.get(threadId, runId));
       if (!ACTIVE.has(run.status)) return { outcome: "cancelled", threadId, runId, status: run.status };
       if (this.clock.now() >= deadline) {
         throw new LangGraphWatchError("LANGGRAPH_RUN_STILL_ACTIVE",
@@ -151,17 +155,20 @@ export class LangGraphWatcher {
   }
 
   private async deleteStuck(threadId: string, runId: string): Promise<CancelOutcome> {
-    const run = await this.call("reading the run", () => this.client.runs.get(threadId, runId));
+    const run = await this.call("reading the run", async () => (await this.sdk()).runs.get(threadId, runId));
     if (!ACTIVE.has(run.status)) {
       throw new LangGraphWatchError("LANGGRAPH_RUN_NOT_STUCK", `The run has ended (${run.status}); nothing to delete.`, run.status);
     }
-    const thread = await this.call("reading the thread", async () => readThread(this.client, await this.client.threads.get(threadId), 1));
+    const thread = await this.call("reading the thread", async () => {
+      const client = await this.sdk();
+      return readThread(client, await client.threads.get(threadId), 1);
+    });
     const idleMs = this.clock.now() - lastProgressAt(toRun(run), thread);
     if (idleMs <= this.o.stuckAfterMs) {
       throw new LangGraphWatchError("LANGGRAPH_RUN_NOT_STUCK",
         `The run made progress ${Math.round(idleMs / 1000)} s ago (stuck means over ${Math.round(this.o.stuckAfterMs / 1000)} s): cancel it with {"mode":"interrupt"} instead.`, run.status);
     }
-    await this.call("deleting the run", () => this.client.runs.delete(threadId, runId));
+    await this.call("deleting the run", async () => (await this.sdk()).runs.delete(threadId, runId));
     return { outcome: "deleted", threadId, runId, status: run.status };
   }
 }

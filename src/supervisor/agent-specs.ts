@@ -35,9 +35,6 @@ export const LIFELINE = packageFile("src/supervisor/lifeline");
 export const MONITOR_NAME = SYSTEM_AGENTS.monitor;
 export const INITIALIZER_NAME = SYSTEM_AGENTS.initializer;
 
-/** The SystemInitializer's graph: run once by the supervisor in its own process, before the agents. */
-export const INITIALIZER_GRAPH = packageGraph("system-initializer");
-
 /** The names of the supervisor's own agents on this host (`<name>@<host>` on PostgreSQL, see src/supervision/host.ts). */
 export function hostSystemNames(where?: HostWhere): { initializer: string; monitor: string } {
   const name = (base: string) => (where ? hostAgentName(base, where) : base);

@@ -1,10 +1,16 @@
 /**
  * The start gate, supervisor side (the agent side is src/agents/runtime/start-gate.ts): graph
- * agents spawned while it is closed load their code but wait; open() releases every one that said
- * it is waiting, and releases at once any that says so later.
+ * agents spawned while it is closed load their code but wait; initialize() has the first of them
+ * to have loaded run the SystemInitializer; open() releases every one that said it is waiting, and
+ * releases at once any that says so later.
  */
 import type { ChildProcess } from "node:child_process";
-import { HELD_MESSAGE, isGateMessage, RELEASE_MESSAGE } from "../agents/runtime/start-gate.js";
+import {
+  HELD_MESSAGE, isGateMessage, RELEASE_MESSAGE, type InitializedMessage, type InitializeRequest,
+} from "../agents/runtime/start-gate.js";
+
+/** What initialize() asks a held agent, without the message's tag. */
+export type InitializerRun = Omit<InitializeRequest, "bgAgents">;
 
 export class StartGate {
   private opened = false;
@@ -12,6 +18,8 @@ export class StartGate {
   /** Held children that have neither said they wait nor exited: still loading their code. */
   private readonly loading = new Set<ChildProcess>();
   private whenLoaded: (() => void)[] = [];
+  /** Waiting for the next child to say it waits, or for none to be left loading. */
+  private whenOneLoaded: ((proc: ChildProcess | undefined) => void)[] = [];
 
   get isOpen(): boolean {
     return this.opened;
@@ -26,13 +34,37 @@ export class StartGate {
       this.loaded(proc);
       if (this.opened) release(proc);
       else this.waiting.add(proc);
+      this.oneLoaded(proc);
     };
     proc.on("message", onMessage);
     proc.once("exit", () => {
       proc.off("message", onMessage);
       this.waiting.delete(proc);
       this.loaded(proc);
+      if (this.loading.size === 0 && this.waiting.size === 0) this.oneLoaded(undefined);
     });
+  }
+
+  /**
+   * Runs the SystemInitializer in the first held agent to have loaded (it has LangGraph loaded
+   * already, the supervisor's process need not). Resolves with its answer, or `undefined` when no
+   * held agent ran it: none is loading or waiting, or the one asked exited before it answered.
+   */
+  async initialize(run: InitializerRun): Promise<InitializedMessage | undefined> {
+    const host = await this.firstWaiting();
+    return host ? ask(host, { bgAgents: "initialize", ...run }) : undefined;
+  }
+
+  private firstWaiting(): Promise<ChildProcess | undefined> {
+    for (const proc of this.waiting) if (proc.connected) return Promise.resolve(proc);
+    if (this.loading.size === 0) return Promise.resolve(undefined);
+    return new Promise((done) => this.whenOneLoaded.push(done));
+  }
+
+  private oneLoaded(proc: ChildProcess | undefined): void {
+    const waiters = this.whenOneLoaded;
+    this.whenOneLoaded = [];
+    for (const done of waiters) done(proc);
   }
 
   /** Resolves once every child spawned held so far has loaded its code (said it waits) or exited. */
@@ -52,6 +84,25 @@ export class StartGate {
     for (const proc of this.waiting) release(proc);
     this.waiting.clear();
   }
+}
+
+function ask(proc: ChildProcess, request: InitializeRequest): Promise<InitializedMessage | undefined> {
+  return new Promise((done) => {
+    const finish = (answer: InitializedMessage | undefined) => {
+      proc.off("message", onMessage);
+      proc.off("exit", onExit);
+      done(answer);
+    };
+    const onMessage = (m: unknown) => {
+      if (isGateMessage(m, { bgAgents: "initialized" })) finish(m as InitializedMessage);
+    };
+    const onExit = () => finish(undefined);
+    proc.on("message", onMessage);
+    proc.once("exit", onExit);
+    proc.send(request, (e) => {
+      if (e) finish(undefined);
+    });
+  });
 }
 
 function release(proc: ChildProcess): void {

@@ -10,17 +10,17 @@
  */
 import { createAgentContext, type AgentContext } from "../agents/context.js";
 import { sendHeartbeat } from "../agents/runtime/lifecycle.js";
+import { processHeartbeatInfo } from "../agents/process-info.js";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
-import { isDatabaseError, isLockTimeoutError, type DatabaseError } from "../errors/index.js";
+import { BgAgentsError, isDatabaseError, isLockTimeoutError, type DatabaseError } from "../errors/index.js";
 import { storageRefusal, storageWhere, type AgentRecord, type StateStore } from "../storage/index.js";
 import { hostSystemNames, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
 import { StartGate } from "./start-gate.js";
 import { StormQuiet } from "./storm-quiet.js";
-import { runInitializer } from "./run-initializer.js";
 import { readSupervisorRecord, sharedByHosts, supervisorKey, type SupervisorRecord } from "../supervision/index.js";
 import { killOrphans } from "./leftovers.js";
 import { countFleet } from "./fleet-counts.js";
@@ -111,18 +111,34 @@ export class Supervisor {
 
   /**
    * Kills agent processes a SIGKILLed previous supervisor left running, runs the SystemInitializer,
-   * starts the agents. Graph agents are spawned first, held (start-gate.ts): they load LangGraph
-   * while the initializer runs, and touch the database only once it is done.
+   * starts the agents. Graph agents are spawned first, held (start-gate.ts): they load LangGraph,
+   * the first to have loaded runs the initializer, and they touch the database only once it is done.
    */
   async start(): Promise<void> {
     await this.killOrphans();
     await this.saveRecord(); // what it runs, before anything else: restart requests are accepted only for these
     const specs = [...this.specs.values()];
     for (const spec of specs) if (spec.kind === "graph") this.startAgent(spec, "starting");
-    await runInitializer(this.ctx, [...this.specs.keys()]);
+    await this.initialize();
     this.gate.open();
     for (const spec of specs) if (spec.kind !== "graph") this.startAgent(spec, "starting");
     this.loop = this.run();
+  }
+
+  /**
+   * The SystemInitializer, in a held agent's process; in this one (importing LangGraph, about
+   * 40 MB) only when no held agent can run it: the fleet has no graph agent, or the one asked exited.
+   */
+  private async initialize(): Promise<void> {
+    const agents = [...this.specs.keys()];
+    const answer = await this.gate.initialize({ name: this.names.initializer, agents, sessionId: this.ctx.sessionId, self: processHeartbeatInfo(this.ctx.version) });
+    if (answer?.error) {
+      if (this.stopping) return; // it was stopped with the rest
+      throw answer.error.code ? new BgAgentsError(answer.error.code, answer.error.message) : new Error(answer.error.message);
+    }
+    if (answer || this.stopping) return;
+    const { runInitializer } = await import("../agents/initializer/run.js");
+    await runInitializer(this.ctx, agents);
   }
 
   /**

@@ -1,7 +1,9 @@
 /**
  * The start gate with real child processes over a real IPC channel: a held agent waits (and stays
  * alive) until the gate opens, one that says it waits after the gate opened goes on at once,
- * SIGTERM ends the wait, and an agent started without the gate never waits.
+ * SIGTERM ends the wait, and an agent started without the gate never waits. initialize() asks the
+ * first held agent to have loaded to run the SystemInitializer and hands back its answer (a
+ * failure with its code), or nothing when no held agent could run it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
@@ -18,9 +20,9 @@ const children: ChildProcess[] = [];
 
 interface Held { proc: ChildProcess; out: () => string; exited: Promise<number | null> }
 
-function start(held: boolean): Held {
+function start(held: boolean, init = "ok"): Held {
   const proc = spawn(process.execPath, ["--import", TSX, FIXTURE], {
-    env: { ...process.env, NODE_OPTIONS: "", [HELD_ENV]: held ? "1" : "" },
+    env: { ...process.env, NODE_OPTIONS: "", [HELD_ENV]: held ? "1" : "", HELD_INIT: init },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   children.push(proc);
@@ -75,5 +77,44 @@ describe("StartGate", () => {
     const a = start(false);
     expect(await a.exited).toBe(0);
     expect(a.out()).toContain("released");
+  });
+
+  const run = { name: "SystemInitializer@host-a", agents: ["A", "B"], sessionId: "s-1", self: { pid: 4242 } };
+
+  it("has the first held agent to load run the initializer, then releases it with the rest", async () => {
+    const gate = new StartGate();
+    const a = start(true);
+    gate.watch(a.proc);
+    const answer = await gate.initialize(run);
+    expect(answer).toEqual({ bgAgents: "initialized" });
+    expect(a.out()).toContain("initialize SystemInitializer@host-a A,B s-1 pid 4242");
+    expect(a.out()).not.toContain("released"); // still held until the gate opens
+    gate.open();
+    expect(await a.exited).toBe(0);
+    expect(a.out()).toContain("released");
+  });
+
+  it("hands back a failed initializer's message and code", async () => {
+    const gate = new StartGate();
+    const a = start(true, "fail");
+    gate.watch(a.proc);
+    const answer = await gate.initialize(run);
+    expect(answer?.error).toEqual({ code: "DB_CORRUPT", message: "injected: the database failed its integrity check" });
+    a.proc.kill("SIGTERM");
+    expect(await a.exited).toBe(0);
+  });
+
+  it("answers nothing when the agent asked exits, or when no held agent is left to ask", async () => {
+    const gate = new StartGate();
+    expect(await gate.initialize(run)).toBeUndefined(); // none spawned
+    const a = start(true, "exit");
+    gate.watch(a.proc);
+    expect(await gate.initialize(run)).toBeUndefined();
+    expect(await a.exited).toBe(7);
+    const b = start(true);
+    gate.watch(b.proc);
+    b.proc.kill("SIGKILL"); // gone before it loaded
+    expect(await gate.initialize(run)).toBeUndefined();
+    expect(b.out()).not.toContain("initialize");
   });
 });

@@ -50,7 +50,7 @@ export async function reconcileLeftovers(_state: InitStateType, config?: LangGra
 
 export async function registerAgents(state: InitStateType, config?: LangGraphRunnableConfig): Promise<InitUpdate> {
   const c = await ctx(config);
-  await c.store.registerAgent(c.agentName, { ...processHeartbeatInfo(c.version), reason: "system starting", meta: { role: "supervisor" } });
+  await c.store.registerAgent(c.agentName, { ...(state.self ?? processHeartbeatInfo(c.version)), reason: "system starting", meta: { role: "supervisor" } });
   const wanted = state.agents.filter((n) => n !== c.agentName);
   const registered = await c.store.fleet.ensureRegistered(wanted, "registered by SystemInitializer; not started yet");
   if (registered.length) c.logger.info(`registered ${registered.join(", ")}`, { module: "initializer" });
@@ -60,7 +60,7 @@ export async function registerAgents(state: InitStateType, config?: LangGraphRun
 export async function recordSystem(state: InitStateType, config?: LangGraphRunnableConfig): Promise<InitUpdate> {
   const c = await ctx(config);
   await c.store.fleet.setSystemState(SYSTEM_KEYS.system, {
-    startedAt: c.clock.now(), version: c.version, pid: process.pid, host: c.config.hostName, schemaVersion: state.schemaVersion,
+    startedAt: c.clock.now(), version: c.version, pid: state.self?.pid ?? process.pid, host: c.config.hostName, schemaVersion: state.schemaVersion,
     leftovers: state.leftovers.map((l) => l.name),
   });
   await c.store.fleet.setSystemState(SYSTEM_KEYS.config, redactConfig(c.config));

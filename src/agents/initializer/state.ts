@@ -1,5 +1,9 @@
-/** SystemInitializer graph state. Input: `{ maxCycles?, sessionId?, agents? }` (agents: names to register). */
+/**
+ * SystemInitializer graph state. Input: `{ maxCycles?, sessionId?, agents?, self? }` (agents: names
+ * to register; self: the process its record names, when the graph runs in another one).
+ */
 import { Annotation } from "@langchain/langgraph";
+import type { HeartbeatInfo } from "../../storage/index.js";
 import { last } from "../runtime/cycle-state.js";
 
 export interface Leftover {
@@ -14,6 +18,8 @@ export const InitState = Annotation.Root({
   sessionId: last<string>(() => ""),
   /** The agents this start will run (registered if new). */
   agents: last<string[]>(() => []),
+  /** The supervisor's pid, host, RSS... for the SystemInitializer's record; unset: the process running the graph. */
+  self: last<HeartbeatInfo | undefined>(() => undefined),
   schemaVersion: last<number>(() => 0),
   leftovers: last<Leftover[]>(() => []),
   registered: last<string[]>(() => []),

@@ -2,7 +2,8 @@
  * Process entry of one supervised agent: `AGENT_NAME` names it, `BG_AGENT_MODULE` is the path of
  * its graph module (exports buildGraph), run by the agent runner. SIGTERM/SIGINT stop it cleanly
  * (state `stopped`, exit 0). Started held (start-gate.ts), it loads its graph module, then waits to
- * be released before it touches the database. That it exits when the supervisor dies is the
+ * be released before it touches the database; asked meanwhile, it runs the SystemInitializer's
+ * graph for the supervisor (and keeps the store it opened for that). That it exits when the supervisor dies is the
  * lifeline's job, which spawnAgent preloads into every child (src/supervisor/lifeline.ts).
  * Exit codes (src/process/exit-codes.ts): 0 stopped, 1 failed (RETRY_ATTEMPTS spent),
  * 2 bad config/database/module, 3 internal error.
@@ -15,9 +16,11 @@ import { BgAgentsError } from "../../errors/index.js";
 import { closeLogger, createLogger, type Logger } from "../../logging/index.js";
 import { runMain } from "../../process/index.js";
 import { openStore, storageRefusal, storageWhere, type StateStore } from "../../storage/index.js";
+import { createAgentContext } from "../context.js";
+import { runInitializer } from "../initializer/run.js";
 import { loadGraphModule } from "./graph-module.js";
 import { runAgent } from "./run-agent.js";
-import { untilReleased } from "./start-gate.js";
+import { untilReleased, type InitializeRequest } from "./start-gate.js";
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -34,13 +37,17 @@ async function main(): Promise<number> {
   };
   process.once("SIGTERM", () => stop("SIGTERM received"));
   process.once("SIGINT", () => stop("SIGINT received"));
-  await untilReleased(controller.signal);
-  if (controller.signal.aborted) {
-    await closeLogger(logger);
-    return 0;
-  }
-  const store = await openWhenWritable(config, log, controller.signal);
-  if (!store) {
+  let store: StateStore | undefined;
+  const initialize = async (r: InitializeRequest) => {
+    store ??= await openWhenWritable(config, log, controller.signal);
+    if (!store) throw new BgAgentsError("AGENT_STOPPING", `${config.agentName} was stopped before the SystemInitializer ran`);
+    const ctx = createAgentContext({ agentName: r.name, config, store, logger, signal: controller.signal, sessionId: r.sessionId });
+    await runInitializer(ctx, r.agents, r.self);
+  };
+  await untilReleased(controller.signal, { initialize });
+  if (!controller.signal.aborted) store ??= await openWhenWritable(config, log, controller.signal);
+  if (controller.signal.aborted || !store) {
+    await store?.close();
     await closeLogger(logger);
     return 0;
   }
