@@ -14,8 +14,8 @@ import type Database from "better-sqlite3";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../../clock/index.js";
 import type { Config } from "../../config/index.js";
-import { ValidationError, AgentNotFoundError, DatabaseError, isSqliteBusy } from "../../errors/index.js";
-import { statSync } from "node:fs";
+import { ValidationError, AgentNotFoundError, isSqliteBusy } from "../../errors/index.js";
+import { FileIdentity } from "./file-identity.js";
 import { WalCheckpoints, type WalCheckpointOptions } from "./wal-checkpoints.js";
 import { stat } from "node:fs/promises";
 import { FileStateLock, InProcessLock, withRetry, type StateLock } from "../../locking/index.js";
@@ -71,16 +71,6 @@ function assertCursor(afterId: unknown): asserts afterId is number {
   if (typeof afterId !== "number" || Number.isNaN(afterId)) throw new ValidationError(`A transition cursor must be a number (0 for the start), got ${String(afterId)}`);
 }
 
-interface FileId { dev: number; ino: number }
-
-function statOrUndefined(path: string) {
-  try {
-    return statSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined; // e.g. its directory made unreadable: not the file we opened, as far as we can tell
-  }
-}
-
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
   private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => void>;
@@ -91,8 +81,8 @@ export class SharedState implements StateStore {
   private readonly agentList: AgentList;
   private readonly pings: SqlitePings;
   private closed = false;
-  /** Device and inode of the file opened (undefined in memory). */
-  private readonly fileId: FileId | undefined;
+  /** The file opened (undefined in memory). */
+  private readonly file: FileIdentity | undefined;
   /** Undefined in memory (no WAL). */
   readonly walCheckpoints: WalCheckpoints | undefined;
   private readonly totalChanges: Database.Statement;
@@ -106,7 +96,7 @@ export class SharedState implements StateStore {
   readonly signals = new SqliteSignalStore(this);
   private readonly leases: SoleLeader;
 
-  private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions & { fileId?: FileId }) {
+  private constructor(readonly db: Db, readonly lock: StateLock, readonly path: string, readonly clock: Clock, opts: SharedStateOptions & { file?: FileIdentity }) {
     this.stmts = prepareStatements(db, opts.detection);
     this.leases = new SoleLeader(clock);
     this.agentList = new AgentList(db);
@@ -129,8 +119,8 @@ export class SharedState implements StateStore {
     this.retryAttempts = opts.retryAttempts ?? 3;
     this.backoffFactor = opts.backoffFactor ?? 1.5;
     this.checkpointRetention = opts.checkpointRetention ?? 20;
-    this.fileId = opts.fileId;
-    this.walCheckpoints = opts.fileId ? new WalCheckpoints(db, path, lock, opts.walCheckpoints) : undefined;
+    this.file = opts.file;
+    this.walCheckpoints = opts.file ? new WalCheckpoints(db, path, lock, opts.walCheckpoints) : undefined;
     this.totalChanges = db.prepare("SELECT total_changes()").pluck();
     this.dataVersion = db.prepare("PRAGMA data_version").pluck();
   }
@@ -138,13 +128,13 @@ export class SharedState implements StateStore {
   /** Opens (creating if needed) and migrates the database. Refuses foreign or corrupt files untouched. */
   static async open(opts: SharedStateOptions): Promise<SharedState> {
     const db = openDatabase(opts.path, { assertCompatible: (d) => assertCompatible(d, opts.path) });
-    const st = isMemoryPath(opts.path) ? undefined : statSync(opts.path);
+    const file = isMemoryPath(opts.path) ? undefined : FileIdentity.of(opts.path);
     const lock = opts.lock ?? (isMemoryPath(opts.path)
       ? new InProcessLock()
       : new FileStateLock(`${opts.path}.lock`, { timeoutMs: opts.lockTimeoutMs, backoffFactor: opts.backoffFactor }));
     try {
       await lock.run(() => migrate(db, opts.path));
-      return new SharedState(db, lock, opts.path, opts.clock ?? systemClock, { ...opts, fileId: st && { dev: st.dev, ino: st.ino } });
+      return new SharedState(db, lock, opts.path, opts.clock ?? systemClock, { ...opts, file });
     } catch (e) {
       db.close();
       if (!opts.lock) lock.close();
@@ -170,17 +160,9 @@ export class SharedState implements StateStore {
     this.walCheckpoints?.noteWritten(Math.max(1, rows));
   }
 
-  /**
-   * The file at `path` is still the one opened: SQLite writes on into a deleted file (the data is
-   * lost) and never notices one put in its place, so each write checks (one stat under the lock).
-   */
+  /** The file at `path` is still the one opened (file-identity.ts); nothing to check in memory. */
   assertSameFile(): void {
-    if (this.fileId === undefined) return;
-    const st = statOrUndefined(this.path);
-    if (st?.ino === this.fileId.ino && st.dev === this.fileId.dev) return;
-    throw new DatabaseError("DB_REPLACED", this.path,
-      `The database file ${this.path} was ${st ? "replaced by another file" : "deleted"} while in use: nothing more is written ` +
-        `(not to the old file, nor to what is there now). Stop the fleet (bg-agents stop), put the database back (or restore a backup), then start again.`);
+    this.file?.assertUnchanged();
   }
 
   /** Retries an operation that failed with SQLITE_BUSY, with exponential backoff. */
