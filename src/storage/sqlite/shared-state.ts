@@ -145,12 +145,16 @@ export class SharedState implements StateStore {
   /** Runs `fn` as one IMMEDIATE transaction under the state lock, retrying SQLITE_BUSY. */
   async write<T>(fn: () => T): Promise<T> {
     const tx = this.db.transaction(fn);
-    const before = this.totalChanges.get() as number;
+    let changed = 0;
     const result = await this.withBusyRetry(() => this.lock.run(() => {
       this.assertSameFile();
-      return tx.immediate();
+      // counted under the lock: another write of this process cannot land in between
+      const before = this.totalChanges.get() as number;
+      const r = tx.immediate();
+      changed = (this.totalChanges.get() as number) - before;
+      return r;
     }));
-    this.wrote((this.totalChanges.get() as number) - before);
+    this.wrote(changed);
     return result;
   }
 
