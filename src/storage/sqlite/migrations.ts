@@ -17,9 +17,10 @@ import m008 from "./migrations/008-activity.js";
 import m009 from "./migrations/009-detection.js";
 import m010 from "./migrations/010-signals.js";
 import m011 from "./migrations/011-state-counts.js";
+import m012 from "./migrations/012-live-index-predicates.js";
 
 /** In order; the position is the version. Add a file per migration, never edit a released one. */
-export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011];
+export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -4,7 +4,7 @@
  */
 import { FLEET_DETAIL_LIMIT, nearestRank, type FleetReading, type FleetTotals, type PerfPoint, type PerfQuery, type PerfRollup, type PerfSample, type PerfStore } from "../perf-types.js";
 import type { StoreCore } from "./fleet.js";
-import { LIVE_SQL as LIVE } from "./state-sql.js";
+import { IS_LIVE, LIVE_SQL as LIVE } from "./state-sql.js";
 
 export interface PerfStoreOptions {
   /** @defaultValue 24 h */
@@ -89,11 +89,11 @@ export class SqlitePerfStore implements PerfStore {
     const cap = Math.max(0, Math.floor(limit));
     const outliers = Math.floor(cap / 10);
     const read = db.transaction((): FleetReading => {
-      const live = (db.prepare(`SELECT count(*) AS n, min(last_heartbeat) AS oldest FROM agents ${BY_AGE} WHERE state IN ${LIVE}`)
+      const live = (db.prepare(`SELECT count(*) AS n, min(last_heartbeat) AS oldest FROM agents ${BY_AGE} WHERE ${IS_LIVE}`)
         .get() as { n: number; oldest: number | null });
       const ageAtRank = (p: number) => {
         if (live.n === 0) return 0;
-        const r = db.prepare(`SELECT last_heartbeat AS hb FROM agents ${BY_AGE} WHERE state IN ${LIVE} ORDER BY last_heartbeat DESC LIMIT 1 OFFSET ?`)
+        const r = db.prepare(`SELECT last_heartbeat AS hb FROM agents ${BY_AGE} WHERE ${IS_LIVE} ORDER BY last_heartbeat DESC LIMIT 1 OFFSET ?`)
           .get(nearestRank(live.n, p)) as { hb: number } | undefined;
         return r ? Math.max(0, now - r.hb) : 0;
       };
@@ -125,7 +125,7 @@ export class SqlitePerfStore implements PerfStore {
       }
       // the rest: the freshest figures. Read enough to fill the cap after the outliers already taken.
       if (picked.size < cap) {
-        take(db.prepare(`SELECT ${DETAIL} FROM agents ${BY_AGE} WHERE state IN ${LIVE} ORDER BY last_heartbeat DESC LIMIT ?`).all(cap) as AgentDetailRow[]);
+        take(db.prepare(`SELECT ${DETAIL} FROM agents ${BY_AGE} WHERE ${IS_LIVE} ORDER BY last_heartbeat DESC LIMIT ?`).all(cap) as AgentDetailRow[]);
       }
       const agents = [...picked.values()].map((r) => ({
         name: r.name, state: r.state, ageMs: Math.max(0, now - r.last_heartbeat), cpuPercent: r.cpu_percent,

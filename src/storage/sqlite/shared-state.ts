@@ -35,6 +35,7 @@ import { SqliteSignalStore } from "./signals.js";
 import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
 import { assertAgentName } from "../agent-name.js";
+import { REVIVABLE_STATES } from "../states.js";
 import { deleteAgentRows } from "./delete-agents.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
@@ -107,8 +108,11 @@ export class SharedState implements StateStore {
       if (this.stmts.heartbeatRevive.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
     };
     const beat = (params: ReturnType<typeof heartbeatParams>): AgentState => {
-      const live = this.stmts.heartbeat.get(params) as { state: AgentState } | undefined;
-      if (live) return live.state;
+      const state = this.stmts.stateOf.get(params.name) as AgentState | undefined;
+      if (state !== undefined && !REVIVABLE_STATES.includes(state)) {
+        this.stmts.heartbeatLive.run(params);
+        return state;
+      }
       revive(params);
       return "active";
     };

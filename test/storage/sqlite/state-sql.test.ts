@@ -1,7 +1,7 @@
 /** The SQL state lists come from the vocabulary, and still match what the frozen migrations built on them. */
 import { describe, expect, it } from "vitest";
 import { LIVE_STATES, REVIVABLE_STATES, AGENT_STATES } from "../../../src/storage/index.js";
-import { LIVE_SQL, REVIVABLE_SQL, sqlList } from "../../../src/storage/sqlite/state-sql.js";
+import { IS_LIVE, LIVE_SQL, NOT_REVIVABLE, REVIVABLE_SQL, sqlList } from "../../../src/storage/sqlite/state-sql.js";
 import { closeStores, openTestStore } from "../../helpers/store.js";
 import { removeTempDirs } from "../../helpers/temp-dir.js";
 
@@ -16,11 +16,27 @@ describe("SQL state lists", () => {
     expect([...LIVE_STATES, ...REVIVABLE_STATES].sort()).toEqual([...AGENT_STATES].sort());
   });
 
-  it("the live list is the one the partial index of migration 001 was built with (the sweep is INDEXED BY it)", async () => {
+  it("the comparisons say what the lists say, for every state", async () => {
     const store = await openTestStore();
     try {
-      const sql = store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'agents_live_heartbeat'`).pluck().get() as string;
-      expect(sql).toContain(`WHERE state IN ${LIVE_SQL}`);
+      const test = (sql: string, state: string) => store.db.prepare(`SELECT ${sql} FROM (SELECT ? AS state)`).pluck().get(state);
+      for (const state of AGENT_STATES) {
+        expect(test(IS_LIVE, state), state).toBe(LIVE_STATES.includes(state) ? 1 : 0);
+        expect(test(NOT_REVIVABLE, state), state).toBe(REVIVABLE_STATES.includes(state) ? 0 : 1);
+      }
+    } finally {
+      await closeStores();
+      removeTempDirs();
+    }
+  });
+
+  it("both live-agent partial indexes carry IS_LIVE word for word (the sweep is INDEXED BY them)", async () => {
+    const store = await openTestStore();
+    try {
+      for (const name of ["agents_live_heartbeat", "agents_live_deadline"]) {
+        const sql = store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(name) as string;
+        expect(sql, name).toContain(`WHERE ${IS_LIVE}`);
+      }
     } finally {
       await closeStores();
       removeTempDirs();
