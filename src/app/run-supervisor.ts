@@ -84,8 +84,9 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
       `(heartbeat ${config.heartbeatIntervalMs / 1000}s, stale after ${config.staleThresholdMs / 1000}s)`);
     await sup.start();
     if (withDashboard) {
-      // the agents first (loading LangGraph is most of their start-up); a hung load delays the dashboard by at most a few seconds
-      await untilOrAfter(sup.agentsLoaded(), DASHBOARD_WAITS_FOR_AGENTS_MS);
+      // the agents first: loading fastify competed with their last steps (~0.3 s of start-up on two
+      // cores); a hung agent delays the dashboard by at most a few seconds
+      await untilOrAfter(sup.agentsActive(), DASHBOARD_WAITS_FOR_AGENTS_MS);
       server = await startDashboard(store, config, logger, monitorName);
     }
     await sup.wait();
@@ -115,7 +116,7 @@ export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<nu
   }
 }
 
-/** At most this long the dashboard waits for the agents to load before it starts anyway. */
+/** At most this long the dashboard waits for the agents to be active before it starts anyway. */
 const DASHBOARD_WAITS_FOR_AGENTS_MS = 3_000;
 
 async function untilOrAfter(done: Promise<void>, ms: number): Promise<void> {

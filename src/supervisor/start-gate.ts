@@ -2,11 +2,11 @@
  * The start gate, supervisor side (the agent side is src/agents/runtime/start-gate.ts): graph
  * agents spawned while it is closed load their code but wait; initialize() has the first of them
  * to have loaded run the SystemInitializer; open() releases every one that said it is waiting, and
- * releases at once any that says so later.
+ * releases at once any that says so later. allActive() follows them on until each says it is active.
  */
 import type { ChildProcess } from "node:child_process";
 import {
-  HELD_MESSAGE, isGateMessage, RELEASE_MESSAGE, type InitializedMessage, type InitializeRequest,
+  ACTIVE_MESSAGE, HELD_MESSAGE, isGateMessage, RELEASE_MESSAGE, type InitializedMessage, type InitializeRequest,
 } from "../agents/runtime/start-gate.js";
 
 /** What initialize() asks a held agent, without the message's tag. */
@@ -17,7 +17,9 @@ export class StartGate {
   private readonly waiting = new Set<ChildProcess>();
   /** Held children that have neither said they wait nor exited: still loading their code. */
   private readonly loading = new Set<ChildProcess>();
-  private whenLoaded: (() => void)[] = [];
+  /** Held children that have not yet said they are active, nor exited. */
+  private readonly starting = new Set<ChildProcess>();
+  private whenActive: (() => void)[] = [];
   /** Waiting for the next child to say it waits, or for none to be left loading. */
   private whenOneLoaded: ((proc: ChildProcess | undefined) => void)[] = [];
 
@@ -28,6 +30,13 @@ export class StartGate {
   /** Follows a child spawned held: released when it says it waits and the gate is (or becomes) open. */
   watch(proc: ChildProcess): void {
     this.loading.add(proc);
+    this.starting.add(proc);
+    const onActive = (m: unknown) => {
+      if (!isGateMessage(m, ACTIVE_MESSAGE)) return;
+      proc.off("message", onActive);
+      this.active(proc);
+    };
+    proc.on("message", onActive);
     const onMessage = (m: unknown) => {
       if (!isGateMessage(m, HELD_MESSAGE)) return;
       proc.off("message", onMessage);
@@ -39,8 +48,10 @@ export class StartGate {
     proc.on("message", onMessage);
     proc.once("exit", () => {
       proc.off("message", onMessage);
+      proc.off("message", onActive);
       this.waiting.delete(proc);
       this.loaded(proc);
+      this.active(proc);
       if (this.loading.size === 0 && this.waiting.size === 0) this.oneLoaded(undefined);
     });
   }
@@ -67,16 +78,20 @@ export class StartGate {
     for (const done of waiters) done(proc);
   }
 
-  /** Resolves once every child spawned held so far has loaded its code (said it waits) or exited. */
-  allLoaded(): Promise<void> {
-    if (this.loading.size === 0) return Promise.resolve();
-    return new Promise((done) => this.whenLoaded.push(done));
+  private loaded(proc: ChildProcess): void {
+    this.loading.delete(proc);
   }
 
-  private loaded(proc: ChildProcess): void {
-    if (!this.loading.delete(proc) || this.loading.size > 0) return;
-    for (const done of this.whenLoaded) done();
-    this.whenLoaded = [];
+  /** Resolves once every child spawned held so far has said it is active, or exited. */
+  allActive(): Promise<void> {
+    if (this.starting.size === 0) return Promise.resolve();
+    return new Promise((done) => this.whenActive.push(done));
+  }
+
+  private active(proc: ChildProcess): void {
+    if (!this.starting.delete(proc) || this.starting.size > 0) return;
+    for (const done of this.whenActive) done();
+    this.whenActive = [];
   }
 
   open(): void {

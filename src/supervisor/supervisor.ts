@@ -142,12 +142,11 @@ export class Supervisor {
   }
 
   /**
-   * Resolves once the agents started by start() have loaded their code (or exited): from then on
-   * what is left of their start-up is short, and the dashboard's own start no longer competes
-   * with them for the CPU.
+   * Resolves once the agents started by start() are active (or exited): the dashboard starts
+   * after, so that loading it does not compete with their last steps for the CPU.
    */
-  agentsLoaded(): Promise<void> {
-    return this.gate.allLoaded();
+  agentsActive(): Promise<void> {
+    return this.gate.allActive();
   }
 
   /** Resolves when the supervision loop ends (after stop()). */

@@ -1,7 +1,8 @@
 /**
  * The start gate with real child processes over a real IPC channel: a held agent waits (and stays
  * alive) until the gate opens, one that says it waits after the gate opened goes on at once,
- * SIGTERM ends the wait, and an agent started without the gate never waits. initialize() asks the
+ * SIGTERM ends the wait, and an agent started without the gate never waits. allActive() waits for
+ * each held agent to say it is active (or exit). initialize() asks the
  * first held agent to have loaded to run the SystemInitializer and hands back its answer (a
  * failure with its code), or nothing when no held agent could run it.
  */
@@ -20,9 +21,9 @@ const children: ChildProcess[] = [];
 
 interface Held { proc: ChildProcess; out: () => string; exited: Promise<number | null> }
 
-function start(held: boolean, init = "ok"): Held {
+function start(held: boolean, init = "ok", active = false): Held {
   const proc = spawn(process.execPath, ["--import", TSX, FIXTURE], {
-    env: { ...process.env, NODE_OPTIONS: "", [HELD_ENV]: held ? "1" : "", HELD_INIT: init },
+    env: { ...process.env, NODE_OPTIONS: "", [HELD_ENV]: held ? "1" : "", HELD_INIT: init, HELD_ACTIVE: active ? "1" : "" },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   children.push(proc);
@@ -37,14 +38,11 @@ afterEach(() => {
 });
 
 describe("StartGate", () => {
-  it("holds a loaded agent until the gate opens, and says when every held agent has loaded", async () => {
+  it("holds a loaded agent until the gate opens", async () => {
     const gate = new StartGate();
     const a = start(true);
     gate.watch(a.proc);
-    let loaded = false;
-    void gate.allLoaded().then(() => (loaded = true));
     await waitFor(() => a.out().includes("loaded"), { timeoutMs: 30_000 });
-    await waitFor(() => loaded, { timeoutMs: 10_000 });
     await sleep(300);
     expect(a.out()).not.toContain("released");
     expect(a.proc.exitCode).toBeNull(); // waiting keeps it alive
@@ -62,7 +60,23 @@ describe("StartGate", () => {
     expect(a.out()).toContain("released");
   });
 
-  it("ends the wait on SIGTERM, and counts an agent that exits as loaded", async () => {
+  it("says when every held agent is active: once it says so, not when it is released", async () => {
+    const gate = new StartGate();
+    const a = start(true, "ok", true);
+    gate.watch(a.proc);
+    let active = false;
+    void gate.allActive().then(() => (active = true));
+    gate.open();
+    await waitFor(() => a.out().includes("released"), { timeoutMs: 30_000 });
+    expect(active).toBe(false);
+    await waitFor(() => active, { timeoutMs: 10_000 });
+    expect(a.out()).toContain("active");
+    expect(a.proc.exitCode).toBeNull(); // the message said so, not its exit
+    a.proc.kill("SIGTERM");
+    expect(await a.exited).toBe(0);
+  });
+
+  it("ends the wait on SIGTERM, and counts an agent that exits as active", async () => {
     const gate = new StartGate();
     const a = start(true);
     gate.watch(a.proc);
@@ -70,7 +84,7 @@ describe("StartGate", () => {
     a.proc.kill("SIGTERM");
     expect(await a.exited).toBe(0);
     expect(a.out()).toContain("aborted");
-    await gate.allLoaded();
+    await gate.allActive();
   });
 
   it("does not hold an agent started without the gate", async () => {

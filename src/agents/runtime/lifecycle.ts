@@ -6,6 +6,7 @@
 import type { AgentContext } from "../context.js";
 import { processHeartbeatInfo } from "../process-info.js";
 import type { CycleFields } from "./cycle-state.js";
+import { announceActive } from "./start-gate.js";
 
 /** Duration of each agent's previous heartbeat write in this process, by agent name. */
 const lastWriteMs = new Map<string, number>();
@@ -30,6 +31,7 @@ export async function registerSelf(c: AgentContext, state: CycleFields, reason =
     await c.store.registerAgent(c.agentName, { ...processHeartbeatInfo(c.version), reason });
     await c.store.updateAgentState(c.agentName, "active", "startup complete");
     c.logger.info(`${c.agentName} active`, { module: "runtime", cycle: state.cycle, session });
+    announceActive();
   }
   return { runStartCycle: state.cycle, registeredSession: session, sessionId: session };
 }

@@ -15,6 +15,8 @@ export const HELD_ENV = "BG_AGENT_HELD";
 export const HELD_MESSAGE = { bgAgents: "held" } as const;
 /** Supervisor → agent: the initializer is done, go on. */
 export const RELEASE_MESSAGE = { bgAgents: "release" } as const;
+/** Held agent → supervisor, once released: it is registered and active (the supervisor starts its dashboard after). */
+export const ACTIVE_MESSAGE = { bgAgents: "active" } as const;
 
 /** Supervisor → held agent: run the SystemInitializer's graph (once per start, only while held). */
 export interface InitializeRequest {
@@ -34,7 +36,7 @@ export interface InitializedMessage {
   error?: { message: string; code?: string };
 }
 
-type Kind = typeof HELD_MESSAGE | typeof RELEASE_MESSAGE | { bgAgents: InitializeRequest["bgAgents"] | InitializedMessage["bgAgents"] };
+type Kind = typeof HELD_MESSAGE | typeof RELEASE_MESSAGE | typeof ACTIVE_MESSAGE | { bgAgents: InitializeRequest["bgAgents"] | InitializedMessage["bgAgents"] };
 
 export function isGateMessage(m: unknown, kind: Kind): boolean {
   return typeof m === "object" && m !== null && (m as { bgAgents?: unknown }).bgAgents === kind.bgAgents;
@@ -73,6 +75,11 @@ export function untilReleased(signal: AbortSignal, o: UntilReleasedOptions = {})
     process.channel?.ref(); // nothing else keeps the process alive while it waits
     process.send!(HELD_MESSAGE);
   });
+}
+
+/** Tells the supervisor this agent is active, when it was started held; a no-op otherwise. */
+export function announceActive(env: NodeJS.ProcessEnv = process.env): void {
+  if (env[HELD_ENV] === "1" && typeof process.send === "function" && process.connected) process.send(ACTIVE_MESSAGE);
 }
 
 async function answer(request: InitializeRequest, initialize: UntilReleasedOptions["initialize"]): Promise<void> {
