@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle } from "./bundle.js";
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const STAMP_FILE = "dist/build-stamp.json";
@@ -89,6 +90,11 @@ export function ensureFreshBuild(root = PACKAGE_ROOT, log = (line) => process.st
     execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   } catch {
     throw new BuildError(`${reason} and rebuilding it failed (the compiler's errors are above): fix them and run \`npm run build\`.`);
+  }
+  try {
+    bundle(root);
+  } catch (e) {
+    throw new BuildError(`${reason}; it was compiled, but bundling the system agents failed (${e?.message ?? e}): run \`npm run build\`.`);
   }
   writeStamp(root);
   return { rebuilt: true };

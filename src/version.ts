@@ -1,19 +1,26 @@
-/** The package version, read once from package.json (works from src/ under tsx and from dist/). */
+/**
+ * This package on disk: its root (the nearest directory above this file whose package.json is
+ * background-agents, from src/ under tsx, dist/src/ when built, or dist/bundle/) and its version.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-function findVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
+function findPackage(): { root: string; version: string } {
+  const start = dirname(fileURLToPath(import.meta.url));
+  let dir = start;
+  for (let i = 0; i < 5; i++) {
     const p = join(dir, "package.json");
     if (existsSync(p)) {
       const pkg = JSON.parse(readFileSync(p, "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "background-agents") return pkg.version ?? "0.0.0";
+      if (pkg.name === "background-agents") return { root: dir, version: pkg.version ?? "0.0.0" };
     }
     dir = dirname(dir);
   }
-  return "0.0.0";
+  return { root: start, version: "0.0.0" };
 }
 
-export const VERSION = findVersion();
+const found = findPackage();
+
+export const PACKAGE_ROOT = found.root;
+export const VERSION = found.version;

@@ -3,7 +3,7 @@
  * runtime), demo workers with `--demo`, and any extra `NAME=PATH` given on the command line.
  */
 import { isAbsolute, resolve } from "node:path";
-import { packageFile, packageGraph } from "../agents/runtime/graph-module.js";
+import { bundledRuntime, packageFile, packageGraph } from "../agents/runtime/graph-module.js";
 import { ValidationError } from "../errors/index.js";
 import { assertAgentName, SYSTEM_AGENTS } from "../storage/index.js";
 import { hostAgentName, type HostWhere } from "../supervision/index.js";
@@ -14,6 +14,8 @@ export interface AgentSpec {
   kind: "graph" | "script";
   /** Absolute path of the module. */
   module: string;
+  /** A graph's agent runtime (the process entry that runs it). @defaultValue AGENT_MAIN */
+  runtime?: string;
   env?: Record<string, string>;
   /** V8 flags of its process, after the ones every agent gets (AGENT_NODE_FLAGS in child.ts). */
   nodeFlags?: readonly string[];
@@ -47,11 +49,12 @@ export function hostSystemNames(where?: HostWhere): { initializer: string; monit
  */
 export function systemAgents(where?: HostWhere): AgentSpec[] {
   const name = (base: string) => (where ? hostAgentName(base, where) : base);
-  const flags = SYSTEM_AGENT_NODE_FLAGS;
+  const bundle = bundledRuntime();
+  const graph = (module: string) => ({ kind: "graph" as const, module: bundle?.graph(module) ?? packageGraph(module), runtime: bundle?.main, nodeFlags: SYSTEM_AGENT_NODE_FLAGS });
   return [
-    { name: name(MONITOR_NAME), kind: "graph", module: packageGraph("heartbeat-health"), nodeFlags: flags },
-    { name: name(SYSTEM_AGENTS.performance), kind: "graph", module: packageGraph("performance-monitor"), nodeFlags: flags },
-    { name: name(SYSTEM_AGENTS.bridge), kind: "graph", module: packageGraph("langsmith-bridge"), nodeFlags: flags },
+    { name: name(MONITOR_NAME), ...graph("heartbeat-health") },
+    { name: name(SYSTEM_AGENTS.performance), ...graph("performance-monitor") },
+    { name: name(SYSTEM_AGENTS.bridge), ...graph("langsmith-bridge") },
   ];
 }
 

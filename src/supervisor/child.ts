@@ -50,7 +50,7 @@ export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1", "--memory-reducer-si
 
 /** With a closed `gate`, a graph agent is started held: it loads its code, then waits for the gate to open. */
 export function spawnAgent(spec: AgentSpec, config: Config, now: number, gate?: StartGate): AgentChild {
-  const entry = spec.kind === "graph" ? AGENT_MAIN : spec.module;
+  const entry = spec.kind === "graph" ? (spec.runtime ?? AGENT_MAIN) : spec.module;
   const held = spec.kind === "graph" && gate !== undefined && !gate.isOpen;
   const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, ...(spec.nodeFlags ?? []), ...preloadArgs(entry, spec.module), entry], {
     env: {

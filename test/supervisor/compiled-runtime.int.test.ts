@@ -1,7 +1,8 @@
 /**
  * `npm start`'s entry (bin/start.js) runs the supervisor from the compiled dist/ in its own process
  * (no wrapper: the agents' parent is the process we started), every built-in agent process runs
- * dist/'s agent runner without tsx, and a user's own .ts agent module gets tsx, only that process.
+ * the bundled agent runner and graph (dist/bundle/, bin/bundle.js) without tsx, and a user's own
+ * .ts agent module gets dist/'s unbundled runner with tsx, only that process.
  * When src/ is newer than dist/ the launcher rebuilds first (bin/build-check.js; npm ci builds).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -61,8 +62,9 @@ function expectCompiledAgents(fleet: { supervisorPid: number; pidOf(name: string
     const pid = fleet.pidOf(name);
     expect(parentOf(pid), `${name}'s parent is the process that was started`).toBe(fleet.supervisorPid);
     const args = cmdline(pid).join(" ");
-    expect(args).toContain(join(REPO_ROOT, "dist/src/agents/runtime/agent-main.js"));
+    expect(args).toContain(join(REPO_ROOT, "dist/bundle/agent-main.js"));
     expect(args).not.toMatch(/tsx/);
+    expect(readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")).toContainEqual(expect.stringMatching(/^BG_AGENT_MODULE=.*\/dist\/bundle\/graphs\/[a-z-]+\.js$/));
   }
 }
 

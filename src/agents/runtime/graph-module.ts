@@ -3,10 +3,12 @@
  * src/, never the other way round: src/ reaches a graph only by loading the module a spec (or an
  * agent class) names, so the layering stays graphs → src.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { BgAgentsError } from "../../errors/index.js";
+import { PACKAGE_ROOT } from "../../version.js";
 import type { AgentContext } from "../context.js";
 
 /** What an agent graph module (graphs/*.ts, or a user's own) exports. */
@@ -26,18 +28,34 @@ export interface Sidecar {
 /** An agent graph module, or the path of one. */
 export type GraphSource = AgentGraphModule | string;
 
-/** The package root, from src/agents/runtime/ (tsx) or dist/src/agents/runtime/ (built). */
-export const PACKAGE_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..");
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+/** Where src/ and graphs/ are: the package root under tsx, dist/ when built. */
+const CODE_ROOT = EXT === ".ts" ? PACKAGE_ROOT : join(PACKAGE_ROOT, "dist");
+
+/** The system agents' runtime and graphs bundled into a few files (bin/bundle.js, part of `npm run build`). */
+const BUNDLE_DIR = join(PACKAGE_ROOT, "dist", "bundle");
+/** This code runs from the bundle: the graphs it loads must be the bundle's too, or LangGraph would be loaded twice. */
+const IN_BUNDLE = fileURLToPath(import.meta.url).startsWith(BUNDLE_DIR + sep);
+const bundledGraph = (name: string) => join(BUNDLE_DIR, "graphs", `${name}.js`);
 
 /** A file of this package by its path without extension (`src/x/y`): `.ts` under tsx, `.js` when built. */
 export function packageFile(rel: string): string {
-  return resolve(PACKAGE_ROOT, rel + EXT);
+  return resolve(CODE_ROOT, rel + EXT);
 }
 
-/** The absolute path of this package's graph module `graphs/<name>`. */
+/** The absolute path of this package's graph module `graphs/<name>` (the bundle's, when this runs from it). */
 export function packageGraph(name: string): string {
-  return packageFile(`graphs/${name}`);
+  return IN_BUNDLE ? bundledGraph(name) : packageFile(`graphs/${name}`);
+}
+
+/**
+ * The bundled agent runtime and graph modules, when this is the compiled package and they were
+ * built: one file each, sharing chunks, they load in about half the CPU of the ~400 modules they
+ * are made of (docs/performance.md). A user's own agent module runs under the unbundled runtime.
+ */
+export function bundledRuntime(): { main: string; graph(name: string): string } | undefined {
+  const main = join(BUNDLE_DIR, "agent-main.js");
+  return EXT === ".js" && existsSync(main) ? { main, graph: bundledGraph } : undefined;
 }
 
 /** Imports the module at `path` and checks that it exports buildGraph. */

@@ -1,5 +1,8 @@
 /** The main side of the WAL checkpoint thread (wal-checkpoint-thread.ts): start it, ask it, close it. */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { PACKAGE_ROOT } from "../../version.js";
 
 export type CheckpointMode = "PASSIVE" | "RESTART";
 /** What `PRAGMA wal_checkpoint` says: `log` frames in the WAL, `checkpointed` of them copied into the database. */
@@ -42,7 +45,8 @@ export class CheckpointThread {
 
   /** Starts the thread and waits until its connection is open. */
   static async start(path: string, busyTimeoutMs: number): Promise<CheckpointThread> {
-    const entry = new URL(`./wal-checkpoint-thread.${fromSource ? "ts" : "js"}`, import.meta.url).href;
+    // from the package root, not this file: bundled (bin/bundle.js), this file is not where it was compiled
+    const entry = pathToFileURL(join(PACKAGE_ROOT, fromSource ? "src/storage/sqlite/wal-checkpoint-thread.ts" : "dist/src/storage/sqlite/wal-checkpoint-thread.js")).href;
     const tsx = fromSource ? import.meta.resolve("tsx/esm/api") : undefined;
     const worker = new Worker(BOOT, { eval: true, workerData: { entry, tsx, path, busyTimeoutMs } });
     let listeners: [string, (arg: never) => void][] = [];
