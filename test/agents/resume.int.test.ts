@@ -54,13 +54,18 @@ describe("monitor restart", () => {
     await waitFor(async () => {
       // frozen while the checkpoint is read, so the one it is killed at is the one read
       first.kill("SIGSTOP");
-      const snap = await (await graphOf(store)).getState({ configurable: { thread_id: THREAD } });
-      if ((snap.values as { cycle?: number }).cycle! < 5 || snap.next.length === 0) {
-        first.kill("SIGCONT");
-        return false;
+      let killed = false;
+      try {
+        // a stop that lands mid-commit can leave the WAL index half-written: SQLite then refuses
+        // this read ("locking protocol") until the writer runs on, so it is resumed whatever happens
+        const snap = await (await graphOf(store)).getState({ configurable: { thread_id: THREAD } });
+        if ((snap.values as { cycle?: number }).cycle! < 5 || snap.next.length === 0) return false;
+        first.kill("SIGKILL");
+        killed = true;
+        return true;
+      } finally {
+        if (!killed) first.kill("SIGCONT");
       }
-      first.kill("SIGKILL");
-      return true;
     }, { timeoutMs: 60_000, intervalMs: 10, message: () => `5 cycles; monitor stderr: ${first.stderr.slice(-1500)}` });
     await first.exited;
     const interrupted = await (await graphOf(store)).getState({ configurable: { thread_id: THREAD } });
