@@ -13,7 +13,6 @@ import type { LeaseCandidate, LeaseMember } from "../lease-types.js";
 import type Database from "better-sqlite3";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { systemClock, type Clock } from "../../clock/index.js";
-import type { Config } from "../../config/index.js";
 import { ValidationError, AgentNotFoundError, isSqliteBusy } from "../../errors/index.js";
 import { FileIdentity } from "./file-identity.js";
 import { WalCheckpoints, type WalCheckpointOptions } from "./wal-checkpoints.js";
@@ -35,17 +34,15 @@ import { SqliteSignalStore } from "./signals.js";
 import { assertCompatible, migrate } from "./migrations.js";
 import { asDatabaseError, isMemoryPath, openDatabase, type Db } from "./open.js";
 import { assertAgentName } from "../agent-name.js";
-import { REVIVABLE_STATES } from "../states.js";
 import { deleteAgentRows } from "./delete-agents.js";
+import { HeartbeatWrites } from "./heartbeat-writes.js";
+import { sumResourceTotals } from "./resource-totals.js";
 import { heartbeatParams, toAgentRecord, toTransition, type AgentRow, type TransitionRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
-import { WRITE_CHUNK_ROWS, writeInChunks, yieldToIo } from "./chunked-write.js";
-import { transitionQuery } from "./transition-query.js";
+import { WRITE_CHUNK_ROWS, writeInChunks } from "./chunked-write.js";
+import { transitionCounts, transitionQuery, type TransitionCountRow } from "./transition-query.js";
 import type { DetectionParams } from "../detection-sql.js";
 import type { StaleRule } from "../../intelligence/index.js";
-
-/** Rows summed per range by resourceTotals (about 2 ms at 100k agents). */
-const TOTALS_RANGE_ROWS = 8192;
 
 export interface SharedStateOptions {
   path: string;
@@ -74,8 +71,7 @@ function assertCursor(afterId: unknown): asserts afterId is number {
 
 export class SharedState implements StateStore {
   private readonly stmts: Statements;
-  private readonly heartbeatTx: Database.Transaction<(params: ReturnType<typeof heartbeatParams>) => void>;
-  private readonly heartbeatsTx: Database.Transaction<(batch: ReturnType<typeof heartbeatParams>[]) => AgentState[]>;
+  private readonly heartbeats: HeartbeatWrites;
   private readonly retryAttempts: number;
   private readonly backoffFactor: number;
   private readonly checkpointRetention: number;
@@ -102,24 +98,7 @@ export class SharedState implements StateStore {
     this.leases = new SoleLeader(clock);
     this.agentList = new AgentList(db);
     this.pings = new SqlitePings(db);
-    // prepared once: the heartbeat is the hottest write
-    // the state after the heartbeat: a live agent keeps its own, a revived or new one is active
-    const revive = (params: ReturnType<typeof heartbeatParams>): void => {
-      if (this.stmts.heartbeatRevive.run(params).changes === 0) this.stmts.heartbeatInsert.run(params);
-    };
-    const beat = (params: ReturnType<typeof heartbeatParams>): AgentState => {
-      const state = this.stmts.stateOf.get(params.name) as AgentState | undefined;
-      if (state !== undefined && !REVIVABLE_STATES.includes(state)) {
-        this.stmts.heartbeatLive.run(params);
-        return state;
-      }
-      revive(params);
-      return "active";
-    };
-    this.heartbeatTx = db.transaction((params: ReturnType<typeof heartbeatParams>) => {
-      if (this.stmts.heartbeatLive.run(params).changes === 0) revive(params);
-    });
-    this.heartbeatsTx = db.transaction((batch: ReturnType<typeof heartbeatParams>[]) => batch.map(beat));
+    this.heartbeats = new HeartbeatWrites(db, this.stmts);
     this.retryAttempts = opts.retryAttempts ?? 3;
     this.backoffFactor = opts.backoffFactor ?? 1.5;
     this.checkpointRetention = opts.checkpointRetention ?? 20;
@@ -233,7 +212,7 @@ export class SharedState implements StateStore {
     const params = heartbeatParams(name, this.clock.now(), info);
     await this.withBusyRetry(() => this.lock.run(() => {
       this.assertSameFile();
-      return this.heartbeatTx.immediate(params);
+      return this.heartbeats.one.immediate(params);
     }));
     this.wrote(1);
   }
@@ -246,7 +225,7 @@ export class SharedState implements StateStore {
     return writeInChunks(params, WRITE_CHUNK_ROWS, async (chunk) => {
       const states = await this.withBusyRetry(() => this.lock.run(() => {
         this.assertSameFile();
-        return this.heartbeatsTx.immediate(chunk);
+        return this.heartbeats.many.immediate(chunk);
       }));
       this.wrote(chunk.length);
       return states;
@@ -326,21 +305,8 @@ export class SharedState implements StateStore {
     return { total, byState };
   }
 
-  /**
-   * By ranges of rowids with a turn of the event loop between them: one scan of 100k agents held
-   * it for ~28 ms every sample. Rows that change meanwhile are summed as each range found them.
-   */
-  async resourceTotals(): Promise<ResourceTotals> {
-    const totals: ResourceTotals = { agents: 0, rssBytes: 0, cpuPercent: 0 };
-    const last = this.stmts.maxRowid.get() as number;
-    for (let from = 0; from <= last; from += TOTALS_RANGE_ROWS) {
-      if (from > 0) await yieldToIo();
-      const r = this.stmts.resourceTotals.get({ from, to: from + TOTALS_RANGE_ROWS }) as ResourceTotals;
-      totals.agents += r.agents;
-      totals.rssBytes += r.rssBytes;
-      totals.cpuPercent += r.cpuPercent;
-    }
-    return totals;
+  resourceTotals(): Promise<ResourceTotals> {
+    return sumResourceTotals(this.stmts);
   }
 
   async requestRestart(name: string): Promise<void> {
@@ -386,14 +352,7 @@ export class SharedState implements StateStore {
 
   async countTransitions(afterId: number): Promise<TransitionCounts> {
     assertCursor(afterId);
-    const rows = this.stmts.transitionCounts.all({ afterId }) as { to_state: AgentState; n: number; last: number }[];
-    const byTarget: TransitionCounts["byTarget"] = {};
-    let lastId = afterId;
-    for (const r of rows) {
-      byTarget[r.to_state] = r.n;
-      lastId = Math.max(lastId, r.last);
-    }
-    return { lastId, byTarget };
+    return transitionCounts(this.stmts.transitionCounts.all({ afterId }) as TransitionCountRow[], afterId);
   }
 
   /**

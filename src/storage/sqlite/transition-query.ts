@@ -1,5 +1,5 @@
-/** The SELECT behind getTransitions: filters as given, oldest first. */
-import type { TransitionQuery } from "../types.js";
+/** The SELECT behind getTransitions (filters as given, oldest first), and the counts of countTransitions. */
+import type { AgentState, TransitionCounts, TransitionQuery } from "../types.js";
 
 export function transitionQuery(q: TransitionQuery = {}): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
@@ -12,4 +12,18 @@ export function transitionQuery(q: TransitionQuery = {}): { sql: string; params:
   const byTime = q.since !== undefined && q.agent === undefined ? " INDEXED BY agent_transitions_at" : "";
   const filter = where.length ? ` WHERE ${where.join(" AND ")}` : "";
   return { sql: `SELECT * FROM agent_transitions${byTime}${filter} ORDER BY id LIMIT ${Math.max(1, Math.floor(q.limit ?? 1000))}`, params };
+}
+
+/** One row of the `transitionCounts` statement: transitions into a state after the cursor. */
+export interface TransitionCountRow { to_state: AgentState; n: number; last: number }
+
+/** The counts per target state, and the last id seen (the cursor itself when there is none). */
+export function transitionCounts(rows: readonly TransitionCountRow[], afterId: number): TransitionCounts {
+  const byTarget: TransitionCounts["byTarget"] = {};
+  let lastId = afterId;
+  for (const r of rows) {
+    byTarget[r.to_state] = r.n;
+    lastId = Math.max(lastId, r.last);
+  }
+  return { lastId, byTarget };
 }
