@@ -6,11 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundle } from "./bundle.js";
+import { BUNDLE_DIR, bundle, bundleMatchesInstall } from "./bundle.js";
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const STAMP_FILE = "dist/build-stamp.json";
@@ -80,7 +80,13 @@ function typescriptCompiler(root) {
  */
 export function ensureFreshBuild(root = PACKAGE_ROOT, log = (line) => process.stderr.write(line + "\n")) {
   const reason = staleReason(root);
-  if (reason === undefined) return { rebuilt: false };
+  if (reason === undefined) {
+    if (existsSync(join(root, "dist/src/agents/runtime/agent-main.js")) && !bundleMatchesInstall(root)) {
+      log("bg-agents: the system agents' bundle (dist/bundle) does not match the installed packages; rebundling it...");
+      rebundle(root, log);
+    }
+    return { rebuilt: false };
+  }
   const tsc = typescriptCompiler(root);
   if (tsc === undefined || !existsSync(join(root, "tsconfig.build.json"))) {
     throw new BuildError(`${reason} and TypeScript is not installed to rebuild it: run \`npm install\` (it builds) or \`npm run build\` in ${root}.`);
@@ -91,13 +97,19 @@ export function ensureFreshBuild(root = PACKAGE_ROOT, log = (line) => process.st
   } catch {
     throw new BuildError(`${reason} and rebuilding it failed (the compiler's errors are above): fix them and run \`npm run build\`.`);
   }
+  rebundle(root, log);
+  writeStamp(root);
+  return { rebuilt: true };
+}
+
+/** Bundles the system agents; a failure leaves no bundle (they then run unbundled, only slower to start). */
+function rebundle(root, log) {
   try {
     bundle(root);
   } catch (e) {
-    throw new BuildError(`${reason}; it was compiled, but bundling the system agents failed (${e?.message ?? e}): run \`npm run build\`.`);
+    rmSync(join(root, BUNDLE_DIR), { recursive: true, force: true });
+    log(`bg-agents: bundling the system agents failed (${e?.message ?? e}); they run unbundled (npm run build tries again).`);
   }
-  writeStamp(root);
-  return { rebuilt: true };
 }
 
 // `node bin/build-check.js --write`: the last step of `npm run build`

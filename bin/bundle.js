@@ -4,34 +4,64 @@
  * whose shared code is split into chunks, so a process loads one LangGraph. About 400 modules
  * become a few files: loading an agent takes about half the CPU (start-up is three such loads
  * on two cores). Native and optional packages stay outside, loaded from node_modules.
+ *
+ * The bundle holds copies of packages from node_modules, so it also writes MANIFEST: the version
+ * of each package it copied (by its package.json path). bundleMatchesInstall() compares them
+ * with what is installed now; the supervisor runs the bundle only when they match (otherwise the
+ * unbundled runtime, which loads node_modules as they are).
  * Plain JavaScript on purpose: it runs while dist/ is being built.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 export const BUNDLE_DIR = "dist/bundle";
-const GRAPHS = ["heartbeat-health", "performance-monitor", "langsmith-bridge", "system-initializer"];
+export const MANIFEST = "manifest.json";
+const AGENT_MAIN = "dist/src/agents/runtime/agent-main.js";
 /** Native addons, and what a bundled package only requires when present. */
 const EXTERNAL = ["better-sqlite3", "fs-ext", "pg-native"];
 
-const AGENT_MAIN = "dist/src/agents/runtime/agent-main.js";
+/** The package.json (relative to root) of the package an input file under node_modules belongs to. */
+function packageJsonOf(root, input) {
+  const parts = input.split(/[\\/]/);
+  const at = parts.lastIndexOf("node_modules");
+  const depth = parts[at + 1]?.startsWith("@") ? 3 : 2;
+  return [...parts.slice(0, at + depth), "package.json"].join("/");
+}
 
-/** Writes dist/bundle/ from dist/ (synchronous, like the rest of the build check); returns its path, or undefined when dist/ has no agent runtime to bundle. */
+const versionAt = (root, pkgJson) => {
+  try {
+    return JSON.parse(readFileSync(join(root, pkgJson), "utf8")).version ?? null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Writes dist/bundle/ from dist/ (synchronous, like the rest of the build check) into a fresh
+ * folder that then replaces the old one; returns its path, or undefined (and no bundle) when
+ * dist/ has no agent runtime to bundle.
+ */
 export function bundle(root = ROOT) {
-  if (!existsSync(join(root, AGENT_MAIN))) return undefined;
-  const { buildSync } = createRequire(join(root, "package.json"))("esbuild");
   const out = join(root, BUNDLE_DIR);
-  rmSync(out, { recursive: true, force: true });
-  buildSync({
+  if (!existsSync(join(root, AGENT_MAIN))) {
+    rmSync(out, { recursive: true, force: true });
+    return undefined;
+  }
+  const { buildSync } = createRequire(join(root, "package.json"))("esbuild");
+  const graphs = readdirSync(join(root, "dist/graphs")).filter((f) => f.endsWith(".js")).map((f) => f.slice(0, -3));
+  const next = `${out}.next-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(dirname(next), { recursive: true });
+  const result = buildSync({
     absWorkingDir: root,
     entryPoints: {
       "agent-main": join(root, AGENT_MAIN),
-      ...Object.fromEntries(GRAPHS.map((g) => [`graphs/${g}`, join(root, `dist/graphs/${g}.js`)])),
+      ...Object.fromEntries(graphs.map((g) => [`graphs/${g}`, join(root, `dist/graphs/${g}.js`)])),
     },
-    outdir: out,
+    outdir: next,
     bundle: true,
     splitting: true,
     format: "esm",
@@ -45,8 +75,29 @@ export function bundle(root = ROOT) {
     keepNames: true,
     legalComments: "none",
     logLevel: "warning",
+    metafile: true,
   });
+  const packages = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (!input.split(/[\\/]/).includes("node_modules")) continue;
+    const pkgJson = packageJsonOf(root, relative(root, resolve(root, input)).split(sep).join("/"));
+    packages[pkgJson] ??= versionAt(root, pkgJson);
+  }
+  writeFileSync(join(next, MANIFEST), JSON.stringify({ packages }, null, 2) + "\n");
+  rmSync(out, { recursive: true, force: true });
+  renameSync(next, out);
   return out;
+}
+
+/** Whether the packages the bundle copied are the versions installed now (false without a manifest). */
+export function bundleMatchesInstall(root = ROOT) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(root, BUNDLE_DIR, MANIFEST), "utf8"));
+  } catch {
+    return false;
+  }
+  return Object.entries(manifest.packages ?? {}).every(([pkgJson, version]) => versionAt(root, pkgJson) === version);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) bundle();

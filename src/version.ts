@@ -17,7 +17,8 @@ function findPackage(): { root: string; version: string } {
     }
     dir = dirname(dir);
   }
-  return { root: start, version: "0.0.0" };
+  // a copy under another name: the root by this file's place (src/, dist/src/ or dist/bundle/)
+  return { root: start.replace(/[\\/](dist[\\/](src|bundle)|src)$/, ""), version: "0.0.0" };
 }
 
 const found = findPackage();

@@ -62,7 +62,9 @@ describe("the SystemInitializer's process", () => {
     const lines = await waitFor(() => (initializerLines("TinyAgent").length >= 2 ? initializerLines("TinyAgent") : undefined), { timeoutMs: 10_000, message: "the initializer's lines in TinyAgent's log" });
     expect(lines).toEqual([expect.stringMatching(/^database ok \(schema version \d+\)$/), "registered TinyAgent"]);
     expect(entries.filter((e) => e.module === "initializer")).toEqual([]);
-    await waitFor(async () => (await store.getAgent("TinyAgent"))?.state === "active", { timeoutMs: 30_000, message: "TinyAgent active" });
+    // the agent says it is active over IPC (the dashboard waits for that): no fallback timer here
+    await sup.agentsActive();
+    expect((await store.getAgent("TinyAgent"))?.state).toBe("active");
   }, 60_000);
 
   it("is the supervisor's when the agent asked exits first; the agent's restart is not asked again", async () => {

@@ -3,7 +3,7 @@
  * src/, never the other way round: src/ reaches a graph only by loading the module a spec (or an
  * agent class) names, so the layering stays graphs → src.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
@@ -55,7 +55,28 @@ export function packageGraph(name: string): string {
  */
 export function bundledRuntime(): { main: string; graph(name: string): string } | undefined {
   const main = join(BUNDLE_DIR, "agent-main.js");
-  return EXT === ".js" && existsSync(main) ? { main, graph: bundledGraph } : undefined;
+  return EXT === ".js" && existsSync(main) && bundleMatchesInstall() ? { main, graph: bundledGraph } : undefined;
+}
+
+/**
+ * Whether the packages the bundle holds copies of are the versions installed now (its manifest,
+ * written by bin/bundle.js; the launcher rebundles on a mismatch): a bundle of other versions
+ * would run another LangGraph than the rest of the fleet on the same checkpoints.
+ */
+function bundleMatchesInstall(): boolean {
+  const version = (pkgJson: string): unknown => {
+    try {
+      return (JSON.parse(readFileSync(join(PACKAGE_ROOT, pkgJson), "utf8")) as { version?: unknown }).version ?? null;
+    } catch {
+      return null;
+    }
+  };
+  try {
+    const { packages } = JSON.parse(readFileSync(join(BUNDLE_DIR, "manifest.json"), "utf8")) as { packages: Record<string, unknown> };
+    return Object.entries(packages).every(([pkgJson, v]) => version(pkgJson) === v);
+  } catch {
+    return false;
+  }
 }
 
 /** Imports the module at `path` and checks that it exports buildGraph. */
