@@ -9,16 +9,16 @@
  * `supervisor@<host>`, and it serves restart requests for its agents only (src/supervision).
  */
 import { createAgentContext, type AgentContext } from "../agents/context.js";
-import { sendHeartbeat } from "../agents/runtime/lifecycle.js";
 import { processHeartbeatInfo } from "../agents/process-info.js";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logging/index.js";
 import { RepeatedProblem } from "../logging/repeat.js";
-import { BgAgentsError, isDatabaseError, isLockTimeoutError, type DatabaseError } from "../errors/index.js";
-import { storageRefusal, storageWhere, type AgentRecord, type StateStore } from "../storage/index.js";
+import { BgAgentsError, type DatabaseError } from "../errors/index.js";
+import type { AgentRecord, StateStore } from "../storage/index.js";
 import { hostSystemNames, type AgentSpec } from "./agent-specs.js";
 import { spawnAgent, stopAgent, type AgentChild } from "./child.js";
+import { OwnHeartbeat } from "./own-heartbeat.js";
 import { StartGate } from "./start-gate.js";
 import { StormQuiet } from "./storm-quiet.js";
 import { readSupervisorRecord, sharedByHosts, supervisorKey, type SupervisorRecord } from "../supervision/index.js";
@@ -55,18 +55,12 @@ export class Supervisor {
   private readonly gate = new StartGate();
   private readonly ctx: AgentContext;
   private stopping = false;
-  private heartbeatStartedAt: number | undefined;
-  private lastHeartbeatMs = 0;
   /** Until when a slow or lost database excuses the monitor's silence (it could not write either). */
-  private dbExcusesUntil = -Infinity;
-  private lastHeartbeatAt = 0;
   private readonly quiet: StormQuiet;
   private loop: Promise<void> | undefined;
   private readonly startedAt: number;
   private readonly stopGraceMs: number;
-  private readonly heartbeatTrouble: RepeatedProblem;
-  /** The code the database refuses the supervisor's writes with (disk full, read-only, ...), while it does. */
-  private refusing: string | undefined;
+  private readonly own: OwnHeartbeat;
   /** Agents that exited while the database refused writes: restarted once it accepts them, outside the budget. */
   private readonly waitingForStorage = new Set<string>();
   private fatal: DatabaseError | undefined;
@@ -86,7 +80,6 @@ export class Supervisor {
     this.log = o.logger.child({ module: "supervisor" });
     this.quiet = new StormQuiet(this.log, 2 * this.config.staleThresholdMs + 2 * this.config.heartbeatIntervalMs);
     this.startedAt = this.clock.now();
-    this.heartbeatTrouble = new RepeatedProblem(this.log, "supervisor heartbeat", { clock: this.clock });
     this.bookkeepingTrouble = new RepeatedProblem(this.log, "bookkeeping write", { clock: this.clock });
     this.specs = new Map(o.agents.map((a) => [a.name, a]));
     const c = o.config;
@@ -103,6 +96,17 @@ export class Supervisor {
       restart: (n, why) => this.stopGently(n, why),
     });
     this.ctx = createAgentContext({ agentName: this.names.initializer, config: c, store: o.store, clock: this.clock, logger: o.logger, signal: this.controller.signal });
+    this.own = new OwnHeartbeat({
+      ctx: this.ctx, config: c, clock: this.clock, log: this.log,
+      onReplaced: (e) => {
+        // no wait brings the file back: stop every agent rather than let them write into nothing
+        if (this.fatal) return;
+        this.fatal = e;
+        this.log.error(e.message);
+        void this.stop("the database file was deleted or replaced");
+      },
+      onLockHolders: (pids) => this.killLockHolders(pids),
+    });
   }
 
   get tickMs(): number {
@@ -167,9 +171,9 @@ export class Supervisor {
 
   private async tick(): Promise<void> {
     this.followClockJump();
-    this.heartbeat();
+    this.own.sendIfDue();
     const now = this.clock.now();
-    const dbWriteMs = this.heartbeatStartedAt !== undefined ? now - this.heartbeatStartedAt : this.lastHeartbeatMs;
+    const dbWriteMs = this.own.writeMs(now);
     // only our own agents are read row by row; the rest of the fleet as counts
     const own = new Map<string, AgentRecord>();
     for (const name of this.specs.keys()) {
@@ -195,12 +199,12 @@ export class Supervisor {
       monitorRestarting: restarting.has(this.names.monitor),
       staleThresholdMs: this.config.staleThresholdMs,
       dbWriteMs,
-      dbRefusing: this.refusing,
+      dbRefusing: this.own.refusing,
     });
     const holdRestarts = this.quiet.holdsRestarts(verdict.suspect, now);
     await this.serveRequests();
-    if (!this.refusing) this.restartWaitingForStorage();
-    if (verdict.monitorHung && now >= this.dbExcusesUntil) this.restartHung(this.names.monitor, "the monitor stopped heartbeating while the database answers");
+    if (!this.own.refusing) this.restartWaitingForStorage();
+    if (verdict.monitorHung && now >= this.own.monitorExcusedUntil) this.restartHung(this.names.monitor, "the monitor stopped heartbeating while the database answers");
     if (holdRestarts) return;
     await restartStaleAgents({
       now, own, children: this.children, staleThresholdMs: this.config.staleThresholdMs, held: this.held, log: this.log,
@@ -223,57 +227,14 @@ export class Supervisor {
     const jump = this.clockWatch?.check(now) ?? 0;
     if (jump === 0) return;
     this.quiet.shift(jump);
-    this.lastHeartbeatAt += jump;
-    this.dbExcusesUntil = Math.max(this.dbExcusesUntil + jump, now + this.config.staleThresholdMs);
+    this.own.shift(jump, now);
     for (const child of this.children.values()) child.startedAt += jump;
     this.log.warn(`the wall clock jumped ${jump > 0 ? "forward" : "back"} by ${Math.round(Math.abs(jump) / 1000)}s; the monitor gets one STALE_THRESHOLD before its heartbeat is judged`);
-  }
-
-  /** The supervisor's own heartbeat (as SystemInitializer), also its probe of the database's write path. */
-  private heartbeat(): void {
-    // one write per HEARTBEAT_INTERVAL; a write still in flight is measured on every tick
-    const started = this.clock.now();
-    const sinceLast = started - this.lastHeartbeatAt;
-    // a wall clock that went back makes sinceLast negative: due now, not in an hour
-    if (this.heartbeatStartedAt !== undefined || (sinceLast >= 0 && sinceLast < this.config.heartbeatIntervalMs)) return;
-    this.heartbeatStartedAt = started;
-    this.lastHeartbeatAt = started;
-    sendHeartbeat(this.ctx)
-      .then(() => this.heartbeatAccepted(), (e: unknown) => this.heartbeatRefused(e))
-      .finally(() => {
-        this.lastHeartbeatMs = this.clock.now() - started;
-        this.heartbeatStartedAt = undefined;
-        // after a database outage every process's writes resume a little apart: give the monitor a threshold
-        if (this.lastHeartbeatMs > Math.max(250, this.config.staleThresholdMs / 2)) this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
-      });
-  }
-
-  private heartbeatAccepted(): void {
-    this.heartbeatTrouble.recovered();
-    if (!this.refusing) return;
-    this.refusing = undefined;
-    // every process's writes resume a little apart: the monitor gets a threshold before it is judged
-    this.dbExcusesUntil = this.clock.now() + this.config.staleThresholdMs;
   }
 
   /** Why the supervisor stopped the fleet by itself (the database file was replaced), if it did. */
   get fatalError(): DatabaseError | undefined {
     return this.fatal;
-  }
-
-  private heartbeatRefused(e: unknown): void {
-    if (isDatabaseError(e) && e.code === "DB_REPLACED") {
-      // no wait brings the file back: stop every agent rather than let them write into nothing
-      if (this.fatal) return;
-      this.fatal = e;
-      this.log.error(e.message);
-      void this.stop("the database file was deleted or replaced");
-      return;
-    }
-    const r = storageRefusal(e, storageWhere(this.config));
-    this.refusing = r?.code;
-    this.heartbeatTrouble.failed(e, r ? { hint: `${r.hint}; agents wait and resume on their own, no restart budget is spent` } : {});
-    if (isLockTimeoutError(e)) this.killLockHolders(e.holderPids);
   }
 
   /** A child holding the state lock past LOCK_TIMEOUT is hung (or SIGSTOPped) and freezes every writer. */
@@ -337,11 +298,11 @@ export class Supervisor {
 
   private async onExit(spec: AgentSpec, activeSince: number, _how: unknown, why: string): Promise<void> {
     const now = this.clock.now();
-    if (this.refusing) {
+    if (this.own.refusing) {
       // the shared cause, not this agent's: no budget spent, and no restart into the same wall
       this.waitingForStorage.add(spec.name);
-      this.log.warn(`${spec.name}: ${why} while the database refuses writes (${this.refusing}); restarting it once writes are accepted, outside the restart budget`);
-      await this.quietly(() => this.store.updateAgentState(spec.name, "recovering", `${why}; waiting for the database to accept writes (${this.refusing})`));
+      this.log.warn(`${spec.name}: ${why} while the database refuses writes (${this.own.refusing}); restarting it once writes are accepted, outside the restart budget`);
+      await this.quietly(() => this.store.updateAgentState(spec.name, "recovering", `${why}; waiting for the database to accept writes (${this.own.refusing})`));
       return;
     }
     const d = this.policy.next(spec.name, now, activeSince);
