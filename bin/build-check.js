@@ -107,7 +107,11 @@ function rebundle(root, log) {
   try {
     bundle(root);
   } catch (e) {
-    rmSync(join(root, BUNDLE_DIR), { recursive: true, force: true });
+    try {
+      rmSync(join(root, BUNDLE_DIR), { recursive: true, force: true });
+    } catch {
+      // a read-only install: its manifest no longer matches, so the supervisor runs the agents unbundled
+    }
     log(`bg-agents: bundling the system agents failed (${e?.message ?? e}); they run unbundled (npm run build tries again).`);
   }
 }

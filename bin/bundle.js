@@ -23,12 +23,16 @@ const AGENT_MAIN = "dist/src/agents/runtime/agent-main.js";
 /** Native addons, and what a bundled package only requires when present. */
 const EXTERNAL = ["better-sqlite3", "fs-ext", "pg-native"];
 
-/** The package.json (relative to root) of the package an input file under node_modules belongs to. */
+/**
+ * The package.json (relative to root, "../x" when hoisted above an installed copy of this package)
+ * of the package an input file belongs to; undefined for a file of no package in node_modules.
+ */
 function packageJsonOf(root, input) {
-  const parts = input.split(/[\\/]/);
+  const parts = resolve(root, input).split(sep);
   const at = parts.lastIndexOf("node_modules");
+  if (at < 0) return undefined;
   const depth = parts[at + 1]?.startsWith("@") ? 3 : 2;
-  return [...parts.slice(0, at + depth), "package.json"].join("/");
+  return relative(root, [...parts.slice(0, at + depth), "package.json"].join(sep)).split(sep).join("/");
 }
 
 const versionAt = (root, pkgJson) => {
@@ -79,9 +83,8 @@ export function bundle(root = ROOT) {
   });
   const packages = {};
   for (const input of Object.keys(result.metafile.inputs)) {
-    if (!input.split(/[\\/]/).includes("node_modules")) continue;
-    const pkgJson = packageJsonOf(root, relative(root, resolve(root, input)).split(sep).join("/"));
-    packages[pkgJson] ??= versionAt(root, pkgJson);
+    const pkgJson = packageJsonOf(root, input);
+    if (pkgJson) packages[pkgJson] ??= versionAt(root, pkgJson);
   }
   writeFileSync(join(next, MANIFEST), JSON.stringify({ packages }, null, 2) + "\n");
   rmSync(out, { recursive: true, force: true });
