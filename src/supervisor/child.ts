@@ -25,6 +25,8 @@ export interface AgentChild {
   stopReason?: string;
   /** Restart at once when it exits (a person asked). */
   restartNow?: boolean;
+  /** Killed for holding the state lock past LOCK_TIMEOUT: the cause of the writes refused meanwhile. */
+  heldTheLock?: boolean;
 }
 
 let tsxLoader: string | undefined;

@@ -240,7 +240,9 @@ export class Supervisor {
   /** A child holding the state lock past LOCK_TIMEOUT is hung (or SIGSTOPped) and freezes every writer. */
   private killLockHolders(pids: readonly number[]): void {
     for (const child of this.children.values()) {
-      if (pids.includes(child.pid)) this.restartHung(child.spec.name, "holds the state lock past LOCK_TIMEOUT (hung or stopped)");
+      if (!pids.includes(child.pid)) continue;
+      child.heldTheLock = true;
+      this.restartHung(child.spec.name, "holds the state lock past LOCK_TIMEOUT (hung or stopped)");
     }
   }
 
@@ -276,7 +278,7 @@ export class Supervisor {
       child = spawnAgent(spec, this.config, this.clock.now(), this.gate);
     } catch (e) {
       this.log.error(`could not start ${spec.name}: ${(e as Error).message}`);
-      void this.onExit(spec, this.clock.now(), { code: null, signal: null }, `could not start: ${(e as Error).message}`);
+      void this.onExit(spec, this.clock.now(), false, `could not start: ${(e as Error).message}`);
       return;
     }
     this.children.set(spec.name, child);
@@ -292,13 +294,14 @@ export class Supervisor {
       }
       const exitText = how.signal ? `signal ${how.signal}` : `code ${how.code}`;
       // a run that never became active is not stable, however long its start-up took
-      return this.onExit(spec, child.activeAt ?? this.clock.now(), how, child.stopReason ?? `process ${child.pid} exited (${exitText})`);
+      return this.onExit(spec, child.activeAt ?? this.clock.now(), child.heldTheLock === true, child.stopReason ?? `process ${child.pid} exited (${exitText})`);
     });
   }
 
-  private async onExit(spec: AgentSpec, activeSince: number, _how: unknown, why: string): Promise<void> {
+  /** `culprit`: it held the lock that made the writes refused, so its restart is its own, in its budget. */
+  private async onExit(spec: AgentSpec, activeSince: number, culprit: boolean, why: string): Promise<void> {
     const now = this.clock.now();
-    if (this.own.refusing) {
+    if (this.own.refusing && !culprit) {
       // the shared cause, not this agent's: no budget spent, and no restart into the same wall
       this.waitingForStorage.add(spec.name);
       this.log.warn(`${spec.name}: ${why} while the database refuses writes (${this.own.refusing}); restarting it once writes are accepted, outside the restart budget`);

@@ -15,3 +15,14 @@ export async function freezeOutsideTheLock(pid: number, lockPath: string, attemp
   }
   throw new Error(`pid ${pid} held ${lockPath} at every one of ${attempts} tries`);
 }
+
+/** SIGSTOP a process at a moment it holds the state lock: a hung lock holder, stalling every writer. */
+export async function freezeInsideTheLock(pid: number, lockPath: string, attempts = 20_000): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    process.kill(pid, "SIGSTOP");
+    if (lockHolders(lockPath).some((h) => h.pid === pid)) return;
+    process.kill(pid, "SIGCONT");
+    await sleep(i % 2);
+  }
+  throw new Error(`pid ${pid} never held ${lockPath} in ${attempts} tries`);
+}

@@ -8,9 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERF_METRICS } from "../../src/storage/index.js";
 import { killChildren, spawnTs } from "../helpers/processes.js";
 import { runCli } from "../helpers/cli.js";
+import { freezeInsideTheLock, freezeOutsideTheLock } from "../helpers/freeze.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { agentProcessesOf, agentsByName, killFleets, pidAlive, startFleet, supervisorLog, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
+import { agentProcessesOf, agentsByName, describeFleet, killFleets, pidAlive, startFleet, supervisorLog, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
+
+const warnings = (f: Fleet) => supervisorLog(f).filter((l) => l.level !== "info").slice(-20).map((l) => `${String(l.timestamp)} ${String(l.message)}`).join("\n");
 
 describe("bg-agents start", () => {
   let f: Fleet;
@@ -91,16 +94,31 @@ describe("bg-agents start", () => {
   it("kills and restarts a hung agent (alive, no heartbeat) once the monitor marks it stale", async () => {
     const before = (await waitActive(f, ["LangSmithBridgeAgent"])).get("LangSmithBridgeAgent")!;
     const since = Date.now();
-    process.kill(before.pid!, "SIGSTOP"); // frozen: the process exists but its work loop does not run
+    // frozen: the process exists but its work loop does not run (outside a write: a lock holder is another fault)
+    await freezeOutsideTheLock(before.pid!, `${f.db}.lock`);
     const after = await waitFor(async () => {
       const a = await f.store.getAgent("LangSmithBridgeAgent");
       return a && a.state === "active" && a.pid !== before.pid ? a : undefined;
     }, { timeoutMs: 60_000, intervalMs: 100, message: "hung LangSmithBridgeAgent replaced" });
-    expect(after.restarts).toBe(before.restarts + 1);
+    expect(after.restarts, await describeFleet(f)).toBe(before.restarts + 1);
     await waitFor(() => !pidAlive(before.pid), { timeoutMs: 10_000, message: "hung process killed" });
     const story = await f.store.getTransitions({ agent: "LangSmithBridgeAgent", since });
     expect(story[0]).toMatchObject({ from: "active", to: "stale" });
     expect(story.find((t) => t.to === "recovering")!.reason).toMatch(/^stale: no heartbeat for .*; restart 1 in \d+ ms/);
+  }, 90_000);
+
+  it("kills an agent frozen inside a write (holding the state lock) and restarts it within its own budget", async () => {
+    const before = (await waitActive(f, ["LangSmithBridgeAgent"])).get("LangSmithBridgeAgent")!;
+    const since = Date.now();
+    await freezeInsideTheLock(before.pid!, `${f.db}.lock`);
+    const after = await waitFor(async () => {
+      const a = await f.store.getAgent("LangSmithBridgeAgent");
+      return a && a.state === "active" && a.pid !== before.pid ? a : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 100, message: "the lock holder replaced" });
+    // the writes it stalled were refused for its sake: its restart is counted, not a wait for the database
+    expect(after.restarts, await describeFleet(f)).toBe(before.restarts + 1);
+    const recovering = (await f.store.getTransitions({ agent: "LangSmithBridgeAgent", since, to: "recovering" }))[0]!;
+    expect(recovering.reason).toMatch(/^holds the state lock past LOCK_TIMEOUT \(hung or stopped\); restart \d+ in \d+ ms/);
   }, 90_000);
 
   it("serves `bg-agents restart NAME` (store.requestRestart → supervisor → noteRestart)", async () => {
@@ -119,10 +137,10 @@ describe("bg-agents start", () => {
   it("leaves a stale agent alone while a --hold-restarts silence covers it, and restarts it once the silence ends", async () => {
     const before = (await waitActive(f, ["LangSmithBridgeAgent"])).get("LangSmithBridgeAgent")!;
     const silence = await f.store.notify.addSilence({ pattern: "LangSmith*", untilMs: 10 * 60_000, reason: "maintenance", holdRestarts: true });
-    process.kill(before.pid!, "SIGSTOP");
+    await freezeOutsideTheLock(before.pid!, `${f.db}.lock`);
     await waitFor(async () => (await f.store.getAgent("LangSmithBridgeAgent"))?.state === "stale", { timeoutMs: 60_000, intervalMs: 100 });
     await waitFor(() => supervisorLog(f).some((l) => /LangSmithBridgeAgent is stale, but silence \d+ \(LangSmith\*\) holds its restarts/.test(String(l.message))),
-      { timeoutMs: 30_000, message: "the supervisor said it holds the restart" });
+      { timeoutMs: 30_000, message: () => `the supervisor said it holds the restart; its warnings:\n${warnings(f)}` });
     expect(pidAlive(before.pid!)).toBe(true);
     expect((await f.store.getAgent("LangSmithBridgeAgent"))!.restarts).toBe(before.restarts);
     expect(await f.store.notify.removeSilences({ id: silence.id })).toBe(1);
