@@ -3,7 +3,14 @@
  * ensureFreshBuild() has checked it against the sources, or from src/ through tsx when
  * BG_AGENTS_FROM_SOURCE=1. No second process: the entry runs where the launcher runs.
  */
+import { setFlagsFromString } from "node:v8";
 import { BuildError, ensureFreshBuild } from "./build-check.js";
+
+// As in every agent process (AGENT_NODE_FLAGS in src/supervisor/child.ts): one full GC when V8
+// shrinks the heap after start-up, not three. Set before anything else runs: set once V8's memory
+// reducer has started its GCs (after a rebuild that blocked for seconds, say), it trips a V8 check
+// that aborts the process.
+setFlagsFromString("--memory-reducer-single-gc");
 
 const USAGE_EXIT = 2;
 

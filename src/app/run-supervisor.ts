@@ -6,7 +6,6 @@
  * they are stopped first, state `stopped`, processes gone), 2 for a typed error once running;
  * bad config, an unsafe dashboard bind or another supervisor are thrown before any agent starts.
  */
-import { setFlagsFromString } from "node:v8";
 import { loadConfig, type Config, type ConfigOverrides } from "../config/index.js";
 import { isBgAgentsError, isConfigError } from "../errors/index.js";
 // the bind checks only: the server (fastify and its plugins) is imported once the agents are spawned
@@ -35,8 +34,6 @@ export interface RunSupervisorOptions {
 }
 
 export async function runSupervisor(opts: RunSupervisorOptions = {}): Promise<number> {
-  // as in every agent process (AGENT_NODE_FLAGS): one full GC when V8 shrinks the heap after start-up, not two
-  setFlagsFromString("--memory-reducer-single-gc");
   const withDashboard = opts.dashboard ?? true;
   const config = loadConfig(process.env, opts.overrides);
   // refused before the lock, the database and any agent: nothing to clean up
