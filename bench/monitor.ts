@@ -6,9 +6,8 @@
  * HeartbeatHealthAgent is active and the tree has settled, so start-up is not counted.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { agentProcs as agents, alive } from "./lib/fleet-db.js";
 import { REPO_ROOT, stopChild } from "./lib/procs.js";
 import { cpuTimeMs, rssBytes } from "./lib/proc-stats.js";
 import { fmt, mb, sleep, waitFor } from "./lib/stats.js";
@@ -17,24 +16,6 @@ import type { BenchModule, BenchOptions, Goal } from "./lib/types.js";
 const MONITOR = "HeartbeatHealthAgent";
 
 const FLEET = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
-
-interface AgentProc { name: string; state: string; pid: number | null }
-
-function agents(dbPath: string): AgentProc[] {
-  if (!existsSync(dbPath)) return [];
-  try {
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare("SELECT name, state, pid FROM agents ORDER BY name").all() as AgentProc[];
-    } finally {
-      db.close();
-    }
-  } catch {
-    return []; // not created or not migrated yet
-  }
-}
-
-const alive = (pid: number) => existsSync(`/proc/${pid}/stat`);
 
 async function run(o: BenchOptions) {
   const windowMs = o.quick ? 15_000 : 60_000;

@@ -11,7 +11,7 @@ import { goalsTable, renderTable } from "./lib/table.js";
 import type { BenchModule, Goal } from "./lib/types.js";
 
 /** The modules, in the order they run: bench/<name>.ts, default export a BenchModule. Add yours here. */
-const MODULES: string[] = ["heartbeat", "sweep", "monitor", "push", "checkpoints", "perf-sample", "http", "detection", "postgres", "scale"];
+const MODULES: string[] = ["heartbeat", "sweep", "monitor", "extra-agent", "push", "checkpoints", "perf-sample", "http", "detection", "postgres", "scale"];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

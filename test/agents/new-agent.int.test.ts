@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killFleets, pidAlive, startFleet, SYSTEM_AGENTS, waitActive, type Fleet } from "../helpers/fleet.js";
 import { removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
-import { tinyAgentSpec } from "./fixtures/tiny-agent/spec.js";
+import { tinyAgentSpec, userAgentSpec } from "./fixtures/tiny-agent/spec.js";
 
 const TINY = tinyAgentSpec.name;
+const USERS = userAgentSpec.name;
 
 describe("a new agent added by one spec line", () => {
   let f: Fleet;
@@ -47,11 +48,23 @@ describe("a new agent added by one spec line", () => {
     expect(later.pid).toBe(tiny.pid);
   }, 90_000);
 
+  it("runs a compiled agent of a user project that imports only background-agents/agent, heartbeating", async () => {
+    const mine = (await waitActive(f, [USERS])).get(USERS)!;
+    const story = (await f.store.getTransitions({ agent: USERS })).map((t) => `${t.to}: ${t.reason ?? ""}`);
+    expect(story).toEqual(expect.arrayContaining(["initializing: my agent starting", "active: startup complete"]));
+    const later = await waitFor(async () => {
+      const a = await f.store.getAgent(USERS);
+      return a && a.heartbeats >= mine.heartbeats + 3 ? a : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 100, message: "MyAgent heartbeating" });
+    expect(later).toMatchObject({ state: "active", pid: mine.pid });
+  }, 60_000);
+
   it("is stopped with the fleet when the supervisor gets SIGTERM", async () => {
     const pid = (await f.store.getAgent(TINY))!.pid!;
     f.supervisor.kill("SIGTERM");
     expect((await f.supervisor.exited).code, f.supervisor.stderr.slice(-3000)).toBe(0);
     expect(pidAlive(pid)).toBe(false);
     expect(await f.store.getAgent(TINY)).toMatchObject({ state: "stopped", stateReason: "shutdown requested" });
+    expect(await f.store.getAgent(USERS)).toMatchObject({ state: "stopped", stateReason: "shutdown requested" });
   }, 60_000);
 });
