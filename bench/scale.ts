@@ -5,7 +5,7 @@
  *   connections, half through 10 gateways relaying their agents with POST /api/heartbeats once a second;
  * - the monitor's sweep (findStaleAgents + markStaleAgents, as its nodes do) every second in its
  *   own process, STALE_THRESHOLD 30 s;
- * - the dashboard's summary and first page (50 rows) read every 200 ms.
+ * - the dashboard's summary and first page (50 rows) read every 200 ms, from a process of their own.
  * Each part runs in its own process (the load generators too, so their cost is counted apart).
  * Lost = heartbeats answered as stored minus what the agents table counts afterwards (must be 0);
  * false positives = transitions to stale during the run (every agent heartbeats in time, so must be 0).
@@ -13,7 +13,6 @@
  * (BENCH_SCALE_BACKENDS=sqlite to skip it).
  */
 import type { ChildProcess } from "node:child_process";
-import { request } from "node:http";
 import { join } from "node:path";
 import pg from "pg";
 import { loadConfig } from "../src/config/index.js";
@@ -21,7 +20,7 @@ import { openStore, type StateStore } from "../src/storage/index.js";
 import { postgresBinDir, startCluster, type PgCluster } from "../test/helpers/postgres.js";
 import { cpuTimeMs, rssBytes } from "./lib/proc-stats.js";
 import { forkTs, nextMessage, REPO_ROOT, stopChild } from "./lib/procs.js";
-import { fmt, int, mb, quantile, sleep } from "./lib/stats.js";
+import { fmt, int, mb, quantile } from "./lib/stats.js";
 import type { BenchModule, BenchOptions, FigureTable, Goal } from "./lib/types.js";
 import type { LoadResult, LoadSpec } from "./workers/scale-load.js";
 
@@ -32,31 +31,6 @@ const READ_EVERY_MS = 200;
 const worker = (name: string) => join(REPO_ROOT, "bench/workers", name);
 
 interface Backend { label: string; env: Record<string, string> }
-
-function get(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    request({ host: "127.0.0.1", port, path, agent: false }, (res) => {
-      res.resume();
-      res.once("end", () => (res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
-    }).once("error", reject).end();
-  });
-}
-
-/** The dashboard's reads, one after the other, until `stop.done`; a failed read is counted, never thrown. */
-async function readLoop(port: number, stop: { done: boolean }) {
-  const summary: number[] = [];
-  const page: number[] = [];
-  let failed = 0;
-  const read = (path: string, into: number[]) => get(port, path).then((ms) => void into.push(ms), () => void failed++);
-  while (!stop.done) {
-    const t = performance.now();
-    await read("/api/summary", summary);
-    await read("/api/agents?sort=name&order=asc&offset=0&limit=50", page);
-    await sleep(Math.max(0, READ_EVERY_MS - (performance.now() - t)));
-  }
-  return { summary: summary.sort((a, b) => a - b), page: page.sort((a, b) => a - b), failed };
-}
 
 async function heartbeatsStored(store: StateStore): Promise<number> {
   return (await store.getRegisteredAgents()).reduce((n, a) => n + a.heartbeats, 0);
@@ -130,13 +104,14 @@ async function scaleRun(o: BenchOptions, backend: Backend, durationMs: number): 
     const server = fork("push-server.ts", { PUSH_SERVER: "ours", PUSH_DB: env.DATABASE_PATH, PUSH_ENV: JSON.stringify(env), PUSH_SAMPLE_MS: String(INTERVAL_MS) });
     const { port } = await nextMessage<{ port: number }>(server, (m) => typeof m?.port === "number", 60_000);
     const sweeper = fork("scale-sweeper.ts", { SCALE_SWEEP_EVERY_MS: "1000" });
+    const reader = fork("scale-reader.ts", { SCALE_READ_PORT: String(port), SCALE_READ_EVERY_MS: String(READ_EVERY_MS) });
     const half = AGENTS / 2;
     const specs: LoadSpec[] = [
       { mode: "single", port, from: 0, to: half, intervalMs: INTERVAL_MS, connections: 64, gateways: 0 },
       { mode: "batch", port, from: half, to: AGENTS, intervalMs: INTERVAL_MS, connections: 10, gateways: 10 },
     ];
     const loaders = specs.map((s) => fork("scale-load.ts", { SCALE_LOAD: JSON.stringify(s) }));
-    await Promise.all([sweeper, ...loaders].map((c) => nextMessage<{ type: string }>(c, (m) => m?.type === "ready", 60_000)));
+    await Promise.all([sweeper, reader, ...loaders].map((c) => nextMessage<{ type: string }>(c, (m) => m?.type === "ready", 60_000)));
 
     o.log(`${backend.label}: registering ${int(AGENTS)} agents`);
     await registerActive(store, env);
@@ -147,17 +122,17 @@ async function scaleRun(o: BenchOptions, backend: Backend, durationMs: number): 
     const procs: Proc[] = [
       { name: "dashboard/API server", pid: server.pid! }, { name: "monitor sweep", pid: sweeper.pid! },
       { name: "load: single pushes (64 connections)", pid: loaders[0]!.pid! }, { name: "load: batch gateways (10)", pid: loaders[1]!.pid! },
-      { name: "bench (dashboard reads, counting)", pid: process.pid },
+      { name: "dashboard reads", pid: reader.pid! }, { name: "bench (counting)", pid: process.pid },
     ];
     const stopSampling = sampleProcs(procs);
     // a server that falls behind answers the backlog after the window: give it time to drain
     const results = loaders.map((c) => nextMessage<LoadResult>(c, (m) => m?.type === "result", durationMs + 300_000));
-    const stopReads = { done: false };
-    const reads = readLoop(port, stopReads);
+    const reads = nextMessage<{ summary: number[]; page: number[]; failed: number }>(reader, (m) => (m as { type?: string })?.type === "reads", durationMs + 360_000);
+    reader.send({ type: "go" });
     sweeper.send({ type: "go" });
     for (const c of loaders) c.send({ type: "go", durationMs });
     const [single, batch] = await Promise.all(results);
-    stopReads.done = true;
+    reader.send({ type: "stop" });
     const { summary, page, failed: readsFailed } = await reads;
     const perProc = stopSampling();
     const sweepsP = nextMessage<{ ms: number[]; marked: number }>(sweeper, (m) => Array.isArray((m as { ms?: unknown })?.ms), 60_000);
