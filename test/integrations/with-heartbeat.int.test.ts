@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentRecord } from "../../src/storage/index.js";
 import { closeStores, openTestStore } from "../helpers/store.js";
+import { freezeOutsideTheLock } from "../helpers/freeze.js";
 import { killChildren, spawnTs } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait.js";
@@ -58,7 +59,7 @@ describe("withHeartbeat", () => {
       expect(failed.activity!.status).toBe("idle");
       expect((await store.getErrors({ agent: "two-node" })).map((e) => e.message)).toEqual(["the tool call failed: boom"]);
       expect(stale).toEqual([]);
-      child.kill("SIGSTOP");
+      await freezeOutsideTheLock(child.pid, `${path}.lock`);
       await waitFor(() => stale.includes("two-node"), { timeoutMs: 10_000 });
       expect((await store.getAgent("two-node"))!.state).toBe("stale");
       child.kill("SIGCONT");
