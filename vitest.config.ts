@@ -13,9 +13,10 @@ const shared = {
 export default defineConfig({
   test: {
     reporters: ["default"],
-    // two files at a time even on 2 cores (vitest's default there is one): the int files mostly
-    // wait on their processes' intervals, so the full run takes ~12 instead of ~16 minutes
-    maxWorkers: Math.max(2, availableParallelism()),
+    // at least two files at a time (vitest's default is one fewer than the cores: one on 2 cores):
+    // the int files mostly wait on their processes' intervals, so the full run there takes ~12
+    // instead of ~16 minutes
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { test: { ...shared, name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.int.test.ts", "test/**/*.chaos.test.ts", "**/node_modules/**"] } },
       { test: { ...shared, name: "int", include: ["test/**/*.int.test.ts"] } },

@@ -15,7 +15,7 @@ import { BUNDLE_DIR, bundle, bundleMatchesInstall } from "./bundle.js";
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const STAMP_FILE = "dist/build-stamp.json";
 /** What `tsc -p tsconfig.build.json` compiles, plus the settings that change its output. */
-const SOURCE_DIRS = ["src", "graphs", "examples"];
+const SOURCE_DIRS = ["src", "graphs"];
 const SETTINGS = ["tsconfig.json", "tsconfig.build.json"];
 
 export class BuildError extends Error {

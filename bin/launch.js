@@ -7,9 +7,9 @@ import { setFlagsFromString } from "node:v8";
 import { BuildError, ensureFreshBuild } from "./build-check.js";
 
 // As in every agent process (AGENT_NODE_FLAGS in src/supervisor/child.ts): one full GC when V8
-// shrinks the heap after start-up, not three. Set before anything else runs: set once V8's memory
-// reducer has started its GCs (after a rebuild that blocked for seconds, say), it trips a V8 check
-// that aborts the process.
+// shrinks the heap after start-up, not three. Set before the build check and the entry run: set
+// once V8's memory reducer has started its GCs (after a rebuild that blocked for seconds, say), it
+// trips a V8 check that aborts the process.
 setFlagsFromString("--memory-reducer-single-gc");
 
 const USAGE_EXIT = 2;

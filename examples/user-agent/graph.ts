@@ -1,6 +1,11 @@
 /**
- * A user's own agent graph, as a project outside this package writes it: START → init → work →
- * wait ─┬→ work, with everything it needs from `background-agents/agent`. Run it with
+ * A user's own agent graph, as a project outside this package writes it, with everything it needs
+ * from `background-agents/agent`:
+ *
+ *   START → init → work → wait ─┬→ work
+ *                                └→ END
+ *
+ * Run it with
  * `bg-agents start --agent MyAgent=./examples/user-agent/graph.ts` (tsx runs the .ts), or build it
  * and pass the .js (`dist/examples/user-agent/graph.js` after `npm run build`: no tsx in its process).
  */
@@ -42,3 +47,6 @@ export const workflow = new StateGraph(State)
   .addConditionalEdges("wait", next, ["work", END]);
 
 export const buildGraph = (checkpointer?: BaseCheckpointSaver) => workflow.compile({ checkpointer, name: NAME });
+
+/** For the LangGraph CLI (`langgraph.json` maps a graph by this name). */
+export const graph = buildGraph();

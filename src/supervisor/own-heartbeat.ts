@@ -94,7 +94,8 @@ export class OwnHeartbeat {
     }
     const r = storageRefusal(e, storageWhere(this.o.config));
     this.refusal = r?.code;
-    this.trouble.failed(e, r ? { hint: `${r.hint}; agents wait and resume on their own, no restart budget is spent` } : {});
+    const wait = isLockTimeoutError(e) ? "the other agents wait and resume on their own" : "agents wait and resume on their own, no restart budget is spent";
+    this.trouble.failed(e, r ? { hint: `${r.hint}; ${wait}` } : {});
     if (isLockTimeoutError(e)) this.o.onLockHolders(e.holderPids);
   }
 }

@@ -242,7 +242,9 @@ export class Supervisor {
     for (const child of this.children.values()) {
       if (!pids.includes(child.pid)) continue;
       child.heldTheLock = true;
-      this.restartHung(child.spec.name, "holds the state lock past LOCK_TIMEOUT (hung or stopped)");
+      // already being stopped gently (a restart request, a proactive restart): no grace for a frozen holder
+      if (child.stopReason) child.proc.kill("SIGKILL");
+      else this.restartHung(child.spec.name, "holds the state lock past LOCK_TIMEOUT (hung or stopped)");
     }
   }
 
@@ -298,10 +300,13 @@ export class Supervisor {
     });
   }
 
-  /** `culprit`: it held the lock that made the writes refused, so its restart is its own, in its budget. */
-  private async onExit(spec: AgentSpec, activeSince: number, culprit: boolean, why: string): Promise<void> {
+  /**
+   * `heldTheLock`: it was killed for holding the state lock, so while the writes are refused for that
+   * lock (LOCK_TIMEOUT) its restart is its own, in its budget; any other refusal is the shared cause.
+   */
+  private async onExit(spec: AgentSpec, activeSince: number, heldTheLock: boolean, why: string): Promise<void> {
     const now = this.clock.now();
-    if (this.own.refusing && !culprit) {
+    if (this.own.refusing && !(heldTheLock && this.own.refusing === "LOCK_TIMEOUT")) {
       // the shared cause, not this agent's: no budget spent, and no restart into the same wall
       this.waitingForStorage.add(spec.name);
       this.log.warn(`${spec.name}: ${why} while the database refuses writes (${this.own.refusing}); restarting it once writes are accepted, outside the restart budget`);
