@@ -1,10 +1,11 @@
 /**
  * A plain Node script (no tsx) imports the built package by name, as the README shows:
- * `import { HeartbeatHealthAgent, openStore, loadConfig } from "background-agents"`.
+ * `import { HeartbeatHealthAgent, openStore, loadConfig } from "background-agents"`; a project
+ * with the package in its node_modules imports `background-agents/agent`.
  * `npm ci` builds dist/ through the `prepare` script.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeTempDir, removeTempDirs } from "./helpers/temp-dir.js";
@@ -38,5 +39,16 @@ describe("package entry", () => {
       timeout: 60_000,
     });
     expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ worker: "stale", self: "stopped", stale: true });
+  });
+
+  it("a project with the package in its node_modules imports background-agents/agent by name", () => {
+    const project = makeTempDir("bga-project-");
+    // as npm link or a workspace installs it (removeTempDirs unlinks it, never follows it)
+    mkdirSync(join(project, "node_modules"));
+    symlinkSync(process.cwd(), join(project, "node_modules", "background-agents"), "dir");
+    writeFileSync(join(project, "probe.mjs"), `import * as agent from "background-agents/agent";
+console.log(JSON.stringify(Object.entries(agent).map(([k, v]) => k + ":" + typeof v).sort()));`);
+    const out = execFileSync(process.execPath, ["probe.mjs"], { cwd: project, encoding: "utf8", timeout: 60_000 });
+    expect(JSON.parse(out)).toEqual(["contextOf", "cycleChannels", "hasCycleBudget", "last", "registerSelf", "sendHeartbeat", "waitForNextCycle"].map((k) => `${k}:function`));
   });
 });
