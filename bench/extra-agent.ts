@@ -5,9 +5,8 @@
  * MyAgentTs=` the .ts itself (run through tsx). RSS of each, and of any child process, after
  * an idle window (30 s; 10 s with --quick) at the default 30 s interval, read from /proc.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { agentProcs, alive, childPids } from "./lib/fleet-db.js";
+import { agentProcs, alive, childPids, startBenchFleet } from "./lib/fleet-db.js";
 import { REPO_ROOT, stopChild } from "./lib/procs.js";
 import { rssBytes } from "./lib/proc-stats.js";
 import { mb, sleep, waitFor } from "./lib/stats.js";
@@ -20,18 +19,12 @@ const AGENTS = {
 
 async function run(o: BenchOptions) {
   const windowMs = o.quick ? 10_000 : 30_000;
-  const dbPath = join(o.tmpDir, "extra.db");
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: dbPath, LOG_DIR: join(o.tmpDir, "logs"), LOG_LEVEL: "INFO",
-    LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false" };
-  for (const k of ["AGENT_NAME", "HEARTBEAT_INTERVAL", "STALE_THRESHOLD", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"]) delete env[k];
   const args = ["start", "--no-dashboard", ...Object.entries(AGENTS).flatMap(([name, path]) => ["--agent", `${name}=${path}`])];
-  const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "bg-agents.js"), ...args], { cwd: o.tmpDir, env, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const { child, dbPath, stderr } = startBenchFleet(o.tmpDir, "extra.db", "bg-agents.js", args);
   try {
     const names = Object.keys(AGENTS);
     const pids = await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`bg-agents start exited with ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`bg-agents start exited with ${child.exitCode}: ${stderr()}`);
       const active = agentProcs(dbPath).filter((a) => names.includes(a.name) && a.state === "active" && a.pid);
       return active.length === names.length ? new Map(active.map((a) => [a.name, a.pid!])) : undefined;
     }, 120_000, `${names.join(", ")} to become active`, 100);

@@ -5,10 +5,8 @@
  * from the agents table) and the whole tree is summed. The window starts once the
  * HeartbeatHealthAgent is active and the tree has settled, so start-up is not counted.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { agentProcs as agents, alive } from "./lib/fleet-db.js";
-import { REPO_ROOT, stopChild } from "./lib/procs.js";
+import { agentProcs as agents, alive, startBenchFleet } from "./lib/fleet-db.js";
+import { stopChild } from "./lib/procs.js";
 import { cpuTimeMs, rssBytes } from "./lib/proc-stats.js";
 import { fmt, mb, sleep, waitFor } from "./lib/stats.js";
 import type { BenchModule, BenchOptions, Goal } from "./lib/types.js";
@@ -20,17 +18,11 @@ const FLEET = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBrid
 async function run(o: BenchOptions) {
   const windowMs = o.quick ? 15_000 : 60_000;
   const settleMs = o.quick ? 2_000 : 5_000;
-  const dbPath = join(o.tmpDir, "monitor.db");
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: dbPath, LOG_DIR: join(o.tmpDir, "logs"), LOG_LEVEL: "INFO",
-    LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false" };
-  for (const k of ["AGENT_NAME", "HEARTBEAT_INTERVAL", "STALE_THRESHOLD", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"]) delete env[k];
   const started = performance.now();
-  const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "start.js")], { cwd: o.tmpDir, env, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const { child, dbPath, stderr } = startBenchFleet(o.tmpDir, "monitor.db", "start.js");
   try {
     await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`monitor exited with ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`monitor exited with ${child.exitCode}: ${stderr()}`);
       const all = agents(dbPath);
       return FLEET.every((name) => all.some((a) => a.name === name && a.state === "active"));
     }, 120_000, `${FLEET.join(", ")} to become active`, 50);
