@@ -8,11 +8,14 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** A clock that never jumps (performance.now()), for noticing jumps of `now()`; absent = trust now(). */
   monotonic?(): number;
+  /** `now()` when `monotonic()` read 0 (the process's start: performance.timeOrigin). */
+  monotonicOrigin?(): number;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
+  monotonicOrigin: () => performance.timeOrigin,
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();

@@ -22,10 +22,20 @@ export interface ClockVerdict {
 export function checkClock(c: AgentContext): ClockVerdict {
   const wall = c.clock.now();
   const mono = c.clock.monotonic?.() ?? wall;
-  const prev = watches.get(c) ?? startClockWatch(wall, mono);
+  const prev = watches.get(c) ?? firstWatch(c, wall, mono);
   const tick = observeClocks(prev, wall, mono);
   watches.set(c, tick.state);
   // a jump stops mattering once every stamp it aged would be stale by its true age too
   const discountMs = recentForwardJumpsMs(tick.state, mono, c.config.staleThresholdMs);
   return { hold: tick.hold, discountMs, jumpedByMs: tick.jumpedByMs, wallMs: wall };
+}
+
+/**
+ * Watched from the process's start where the clock knows it: a jump between start-up and the first
+ * check (a slow start, a jump right after the agent turned active) is noticed at that check, not
+ * taken as the baseline (which would age every heartbeat stamped before it by the jump).
+ */
+function firstWatch(c: AgentContext, wall: number, mono: number): ClockJumpState {
+  const origin = c.clock.monotonicOrigin?.();
+  return origin === undefined || c.clock.monotonic === undefined ? startClockWatch(wall, mono) : startClockWatch(origin, 0);
 }
