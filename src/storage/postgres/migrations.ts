@@ -18,9 +18,10 @@ import m010 from "./migrations/010-name-order.js";
 import m011 from "./migrations/011-state-counts.js";
 import m012 from "./migrations/012-sweep-columns-first.js";
 import m013 from "./migrations/013-half-full-pages.js";
+import m014 from "./migrations/014-serial-agent-scans.js";
 
 /** In order; the position is the version. Each takes the quoted schema name. */
-export const MIGRATIONS: Array<(schema: string) => string> = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013];
+export const MIGRATIONS: Array<(schema: string) => string> = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

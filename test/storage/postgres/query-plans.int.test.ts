@@ -1,7 +1,9 @@
 /**
- * The plans PostgreSQL makes for the reads that run every second at 100k agents: "now" is an
- * InitPlan computed once per statement (inline, now_ms() was folded into every row's filter:
- * 60-80 ms per sweep instead of ~18), and the dashboard's first page by name walks the
+ * The plans PostgreSQL makes for the reads that run every second at 100k agents: "now" and the
+ * cut-offs derived from it are InitPlans computed once per statement (inline, now_ms() was folded
+ * into every row's filter: 60-80 ms per sweep instead of ~18; the arithmetic around it, 19-22
+ * instead of 15-16), the sweep is one serial scan (migration 14: a parallel one took three
+ * processes' CPU on a busy server), and the dashboard's first page by name walks the
  * COLLATE "C" index instead of sorting every agent (~40 ms → under 1 ms; npm run bench -- --only=scale).
  */
 import pg from "pg";
@@ -41,6 +43,25 @@ describe("PostgreSQL query plans", () => {
       const p = await plan(sql[name], [...values]);
       expect(p, p).toMatch(/InitPlan/);
       expect(p.split("\n").filter((l) => /Filter:/.test(l) && /statement_timestamp|now_ms/.test(l)), p).toEqual([]);
+    });
+
+    it(`${name}: each row is compared with values computed once, no arithmetic per row but its own columns'`, async () => {
+      const p = await plan(sql[name], [...values]);
+      const filters = p.split("\n").filter((l) => /Filter:/.test(l));
+      expect(filters.length, p).toBeGreaterThan(0);
+      expect(filters.filter((l) => /ceil\(|\(\$\d+\)::double precision -/.test(l)), p).toEqual([]);
+    });
+
+    it(`${name}: one serial scan even where the planner would rather run parallel workers`, async () => {
+      await client.query("BEGIN");
+      try {
+        await client.query("SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; SET LOCAL min_parallel_table_scan_size = 0");
+        const p = await plan(sql[name], [...values]);
+        expect(p, p).not.toMatch(/Gather|Parallel/);
+        expect(await plan("SELECT count(*) FROM bg_agents.agent_transitions", []), "the same settings plan other tables in parallel").toMatch(/Parallel/);
+      } finally {
+        await client.query("ROLLBACK");
+      }
     });
   }
 
