@@ -27,32 +27,44 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 /** The LangGraph server said no such run (404), or the run is not in a state for this (409); else it failed us (502). */
 const LANGGRAPH_STATUS: Record<string, number> = { LANGGRAPH_RUN_NOT_FOUND: 404, LANGGRAPH_RUN_STILL_ACTIVE: 409, LANGGRAPH_RUN_NOT_STUCK: 409 };
 
+/** A failure's answer: status and JSON body. */
+export interface ErrorAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** The answer to a failure of `method url` (what the error handler sends; the fast push path too). */
+export function errorAnswer(e: unknown, method: string, url: string, logger: Logger, bodyLimit: number): ErrorAnswer {
+  const err = e as FastifyError;
+  if (isValidationError(e)) return { status: 400, body: { error: e.code, message: e.message } };
+  if (isAgentNotFoundError(e)) return { status: 404, body: { error: e.code, message: err.message } };
+  if (isNoSupervisorError(e)) return { status: 409, body: { error: e.code, name: e.names[0], message: e.message } };
+  if (isAgentNotSupervisedError(e)) return { status: 409, body: { error: e.code, name: e.names[0], message: e.short } };
+  if (isSupervisorGoneError(e)) return { status: 409, body: { error: e.code, name: e.names[0], message: e.short } };
+  if (isLangGraphWatchError(e)) {
+    const code = LANGGRAPH_STATUS[e.code] ?? 502;
+    if (code >= 500) logger.warn(`${method} ${url}: ${e.message}`);
+    return { status: code, body: { error: e.code, message: e.message, ...(e.runStatus ? { runStatus: e.runStatus } : {}) } };
+  }
+  if (isLockTimeoutError(e) || isDatabaseError(e)) {
+    logger.warn(`${method} ${url}: ${err.message}`);
+    return { status: 503, body: { error: (err as { code: string }).code, message: err.message } };
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    let message = FASTIFY_MESSAGES[err.code] ?? err.message;
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") message += ` (limit ${bodyLimit} bytes)`;
+    if (e instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") message = `Malformed JSON body: ${err.message}`;
+    return { status, body: { error: err.code ?? "BAD_REQUEST", message } };
+  }
+  logger.error(`${method} ${url} failed: ${err.stack ?? err.message}`);
+  return { status: 500, body: { error: "INTERNAL", message: "Internal error; see the server log." } };
+}
+
 export function installErrorHandler(app: FastifyInstance, logger: Logger, bodyLimit: number): void {
   app.setErrorHandler((e: unknown, req, reply) => {
-    const err = e as FastifyError;
-    if (isValidationError(e)) return reply.code(400).send({ error: e.code, message: e.message });
-    if (isAgentNotFoundError(e)) return reply.code(404).send({ error: e.code, message: err.message });
-    if (isNoSupervisorError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.message });
-    if (isAgentNotSupervisedError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.short });
-    if (isSupervisorGoneError(e)) return reply.code(409).send({ error: e.code, name: e.names[0], message: e.short });
-    if (isLangGraphWatchError(e)) {
-      const code = LANGGRAPH_STATUS[e.code] ?? 502;
-      if (code >= 500) logger.warn(`${req.method} ${req.url}: ${e.message}`);
-      return reply.code(code).send({ error: e.code, message: e.message, ...(e.runStatus ? { runStatus: e.runStatus } : {}) });
-    }
-    if (isLockTimeoutError(e) || isDatabaseError(e)) {
-      logger.warn(`${req.method} ${req.url}: ${err.message}`);
-      return reply.code(503).send({ error: (err as { code: string }).code, message: err.message });
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      let message = FASTIFY_MESSAGES[err.code] ?? err.message;
-      if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") message += ` (limit ${bodyLimit} bytes)`;
-      if (e instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") message = `Malformed JSON body: ${err.message}`;
-      return reply.code(status).send({ error: err.code ?? "BAD_REQUEST", message });
-    }
-    logger.error(`${req.method} ${req.url} failed: ${err.stack ?? err.message}`);
-    return reply.code(500).send({ error: "INTERNAL", message: "Internal error; see the server log." });
+    const { status, body } = errorAnswer(e, req.method, req.url, logger, bodyLimit);
+    return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: "NOT_FOUND", message: `No route ${req.method} ${req.url.split("?")[0]}` }));
 }

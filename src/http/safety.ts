@@ -30,14 +30,22 @@ function digest(s: string): Buffer {
   return createHash("sha256").update(s).digest();
 }
 
+/** Whether an Authorization header carries the token. With no token configured (loopback only) every request does. */
+export function tokenCheck(apiToken: string | undefined): (authorization: string | undefined) => boolean {
+  if (apiToken === undefined) return () => true;
+  const expected = digest(apiToken);
+  return (authorization) => {
+    const m = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
+    return m !== null && timingSafeEqual(digest(m[1]!.trim()), expected);
+  };
+}
+
 /** onRequest hook for state-changing routes. With no token configured (loopback only) it lets requests through. */
 export function tokenHook(apiToken: string | undefined): onRequestHookHandler {
   if (apiToken === undefined) return (_req, _reply, done) => done();
-  const expected = digest(apiToken);
+  const carriesToken = tokenCheck(apiToken);
   return (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const header = req.headers.authorization ?? "";
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    if (!m || !timingSafeEqual(digest(m[1]!.trim()), expected)) {
+    if (!carriesToken(req.headers.authorization)) {
       reply.header("www-authenticate", 'Bearer realm="bg-agents"');
       reply.code(401).send({
         error: "UNAUTHORIZED",
@@ -60,11 +68,15 @@ function hostOf(value: string): string | undefined {
 /** Host headers already judged: a client sends the same one on every request (bounded: cleared when full). */
 const MAX_REMEMBERED_HOSTS = 256;
 
-/** Global onRequest hook: refuses cross-origin writes and, when bound to loopback, foreign Host headers. */
-export function originHook(boundToLoopback: boolean): onRequestHookHandler {
+/**
+ * The foreign host name a Host header names when the server is bound to loopback (DNS rebinding),
+ * or null when it may be answered. Bound elsewhere, every Host may be.
+ */
+export function foreignHostJudge(boundToLoopback: boolean): (hostHeader: string | undefined) => string | null {
+  if (!boundToLoopback) return () => null;
   /** Host header → the foreign host name it names, or null when it is loopback (or unparsable). */
   const foreignHosts = new Map<string, string | null>();
-  const foreignHostIn = (header: string): string | null => {
+  return (header = "") => {
     let foreign = foreignHosts.get(header);
     if (foreign === undefined) {
       const host = hostOf(header);
@@ -74,13 +86,15 @@ export function originHook(boundToLoopback: boolean): onRequestHookHandler {
     }
     return foreign;
   };
+}
+
+/** Global onRequest hook: refuses cross-origin writes and, when bound to loopback, foreign Host headers. */
+export function originHook(foreignHostIn: (hostHeader: string | undefined) => string | null): onRequestHookHandler {
   return (req, reply, done) => {
-    if (boundToLoopback) {
-      const host = foreignHostIn(req.headers.host ?? "");
-      if (host !== null) {
-        reply.code(421).send({ error: "MISDIRECTED", message: `This server only answers to loopback host names, not "${host}".` });
-        return; // answered: the chain stops here (no done())
-      }
+    const host = foreignHostIn(req.headers.host);
+    if (host !== null) {
+      reply.code(421).send({ error: "MISDIRECTED", message: `This server only answers to loopback host names, not "${host}".` });
+      return; // answered: the chain stops here (no done())
     }
     if (req.method !== "GET" && req.method !== "HEAD" && req.headers.origin) {
       const origin = req.headers.origin;

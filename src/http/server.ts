@@ -4,6 +4,7 @@
  * without API_TOKEN, and returns its URL and a `close()`. Routes live in ./routes.
  */
 import Fastify, { type FastifyInstance } from "fastify";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { systemClock, type Clock } from "../clock/index.js";
 import type { Config } from "../config/index.js";
 import { PortInUseError } from "../errors/index.js";
@@ -17,7 +18,8 @@ import { createMetrics } from "./metrics.js";
 import { PerfSampler } from "./perf-sampler.js";
 import { assertPingKeyBind } from "./ping/ping-key.js";
 import { ROUTES } from "./routes/index.js";
-import { assertSafeBind, isLoopbackHost, originHook, tokenHook } from "./safety.js";
+import { fastPush } from "./fast-push.js";
+import { assertSafeBind, foreignHostJudge, isLoopbackHost, originHook, tokenCheck, tokenHook } from "./safety.js";
 
 export interface StartServerOptions {
   store: StateStore;
@@ -39,6 +41,8 @@ export interface StartServerOptions {
   bodyLimit?: number;
   /** The LangGraph server watcher. @defaultValue one from LANGGRAPH_API_URL (none when unset) */
   langgraph?: LangGraphWatcher;
+  /** Answer single pushes before fastify routes them (./fast-push.ts); false sends every request through fastify. @defaultValue true */
+  fastPush?: boolean;
 }
 
 export interface RunningServer {
@@ -47,6 +51,8 @@ export interface RunningServer {
   host: string;
   port: number;
   app: FastifyInstance;
+  /** Pushes answered by the fast path so far (0 when it is off). */
+  fastPushes(): number;
   close(): Promise<void>;
 }
 
@@ -76,7 +82,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const app = Fastify({ logger: false, bodyLimit, routerOptions: { maxParamLength: 1024 }, forceCloseConnections: true });
   installErrorHandler(app, logger, bodyLimit);
   app.removeContentTypeParser("text/plain"); // only JSON bodies; anything else is 415
-  app.addHook("onRequest", originHook(isLoopbackHost(host)));
+  const foreignHostIn = foreignHostJudge(isLoopbackHost(host));
+  app.addHook("onRequest", originHook(foreignHostIn));
+  let closing = false;
+  const fast = opts.fastPush === false ? undefined
+    : fastPush({ ctx, bodyLimit, foreignHostIn, carriesToken: tokenCheck(opts.config.apiToken), isClosing: () => closing });
+  if (fast) inFrontOfFastify(app, fast);
   // callback-style hooks: no promise per request; the debug line is built only when it is logged
   app.addHook("onResponse", (req, reply, done) => {
     metrics.observeRequest(req.method, req.routeOptions.url ?? "unknown", reply.statusCode, reply.elapsedTime / 1000);
@@ -101,16 +112,33 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
   logger.info(`dashboard listening on ${url}${opts.config.apiToken ? " (API token required for changes)" : ""}`);
 
-  let closing: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
   return {
     url, host, port: boundPort, app,
+    fastPushes: () => fast?.answered ?? 0,
     close() {
-      closing ??= (async () => {
+      closing = true;
+      closed ??= (async () => {
         perf.stop();
         live.close();
         await app.close();
       })();
-      return closing;
+      return closed;
     },
   };
+}
+
+/**
+ * `handler` sees each request of the main server first; what it does not answer goes on to
+ * fastify's routing. fastify's own server (not a serverFactory one) keeps every fastify default:
+ * its timeouts, and the second address of a name such as localhost.
+ */
+function inFrontOfFastify(app: FastifyInstance, handler: (req: IncomingMessage, res: ServerResponse) => boolean): void {
+  const routing = app.server.listeners("request");
+  if (routing.length !== 1) throw new Error(`expected fastify's one request listener, found ${routing.length}`);
+  const route = routing[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  app.server.removeAllListeners("request");
+  app.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (!handler(req, res)) route(req, res);
+  });
 }

@@ -9,14 +9,16 @@
  * valid ones are written, and the answer has one result per item, in order.
  *
  * Heartbeats of concurrent requests share one transaction (storage/group-commit.ts); a 202 is
- * sent only once the row is committed.
+ * sent only once the row is committed. Most single pushes are answered before fastify sees them
+ * (../fast-push.ts), with the same checks and this module's `pushHeartbeat`.
  */
-import { groupCommitOf, LIVE_NOT_ACTIVE_STATES, type AgentState, type HeartbeatInfo } from "../../storage/index.js";
+import { groupCommitOf, LIVE_NOT_ACTIVE_STATES, type AgentState, type HeartbeatGroupCommit, type HeartbeatInfo } from "../../storage/index.js";
 import type { RoutePlugin, ServerContext } from "../context.js";
 import { parseOr400 } from "../errors.js";
 import { describeIssue, heartbeatBatchBody, heartbeatBatchItem, heartbeatBody, nameParams, optionalBody, type HeartbeatBody } from "../schemas.js";
 
-const body = optionalBody(heartbeatBody);
+/** The single push's body schema (no body at all is `{}`). */
+export const pushBody = optionalBody(heartbeatBody);
 
 const infoOf = (b: HeartbeatBody): HeartbeatInfo => ({
   pid: b.pid, host: b.host, version: b.version, rssBytes: b.rssBytes,
@@ -39,6 +41,14 @@ async function applyStatus(ctx: ServerContext, name: string, b: HeartbeatBody, s
   return state;
 }
 
+/** One validated push: stored (in the next group commit), its status applied, live views nudged. The 202's body. */
+export async function pushHeartbeat(ctx: ServerContext, heartbeats: HeartbeatGroupCommit, name: string, b: HeartbeatBody) {
+  const stored = await heartbeats.updateHeartbeat(name, infoOf(b));
+  const state = b.status ? await applyStatus(ctx, name, b, stored) : stored;
+  ctx.live.nudge();
+  return { ok: true, name, state };
+}
+
 /** Enough for MAX_BATCH_ITEMS heartbeats with activity. */
 const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -49,11 +59,8 @@ export const pushRoutes: RoutePlugin = (app, ctx) => {
 
   app.post("/api/agents/:name/heartbeat", { onRequest: ctx.requireToken }, async (req, reply) => {
     const { name } = parseOr400(nameParams, req.params, "agent name");
-    const b = parseOr400(body, req.body, "body");
-    const stored = await heartbeats.updateHeartbeat(name, infoOf(b));
-    const state = b.status ? await applyStatus(ctx, name, b, stored) : stored;
-    ctx.live.nudge();
-    return reply.code(202).send({ ok: true, name, state });
+    const b = parseOr400(pushBody, req.body, "body");
+    return reply.code(202).send(await pushHeartbeat(ctx, heartbeats, name, b));
   });
 
   // a whole host's agents in one body: far above the server's small default limit
