@@ -82,6 +82,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const app = Fastify({ logger: false, bodyLimit, routerOptions: { maxParamLength: 1024 }, forceCloseConnections: true });
   installErrorHandler(app, logger, bodyLimit);
   app.removeContentTypeParser("text/plain"); // only JSON bodies; anything else is 415
+  // The fast push path answers before these hooks run and mirrors them (fast-push.ts `takes`):
+  // a hook added here that may refuse a request needs its check there too.
   const foreignHostIn = foreignHostJudge(isLoopbackHost(host));
   app.addHook("onRequest", originHook(foreignHostIn));
   let closing = false;
