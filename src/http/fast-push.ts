@@ -18,8 +18,11 @@ import { errorAnswer, parseOr400 } from "./errors.js";
 import { pushBody, pushHeartbeat } from "./routes/push.js";
 import { nameParams } from "./schemas.js";
 
-/** The route's path; the name as find-my-way would pass it (no percent-decoding to do, within maxParamLength). */
-const PUSH_PATH = /^\/api\/agents\/([^/?%]{1,1024})\/heartbeat$/;
+/**
+ * The route's path; the name as find-my-way would pass it: no percent-decoding to do, within
+ * maxParamLength, and no `#` (find-my-way ends the path there, so fastify answers 404).
+ */
+const PUSH_PATH = /^\/api\/agents\/([^/?%#]{1,1024})\/heartbeat$/;
 const ROUTE = "/api/agents/:name/heartbeat";
 const JSON_TYPES = new Set(["application/json", "application/json; charset=utf-8"]);
 /** fastify's defaults for its JSON parser (onProtoPoisoning, onConstructorPoisoning). */

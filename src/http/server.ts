@@ -87,6 +87,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const foreignHostIn = foreignHostJudge(isLoopbackHost(host));
   app.addHook("onRequest", originHook(foreignHostIn));
   let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true; // fastify answers 503 from here on, and the fast path leaves every request to it
+    done();
+  });
   const fast = opts.fastPush === false ? undefined
     : fastPush({ ctx, bodyLimit, foreignHostIn, carriesToken: tokenCheck(opts.config.apiToken), isClosing: () => closing });
   if (fast) inFrontOfFastify(app, fast);
@@ -119,7 +123,6 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     url, host, port: boundPort, app,
     fastPushes: () => fast?.answered ?? 0,
     close() {
-      closing = true;
       closed ??= (async () => {
         perf.stop();
         live.close();
@@ -133,7 +136,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 /**
  * `handler` sees each request of the main server first; what it does not answer goes on to
  * fastify's routing. fastify's own server (not a serverFactory one) keeps every fastify default:
- * its timeouts, and the second address of a name such as localhost.
+ * its timeouts, and the second address of a name such as localhost (whose server fastify builds
+ * later with its own routing only: requests there all go through fastify).
  */
 function inFrontOfFastify(app: FastifyInstance, handler: (req: IncomingMessage, res: ServerResponse) => boolean): void {
   const routing = app.server.listeners("request");

@@ -31,7 +31,9 @@ function send(server: TestServer, r: Raw): Promise<Answer> {
   const headers: Record<string, string | number> = { ...(r.headers ?? {}) };
   if (body && !r.chunked && headers["content-length"] === undefined) headers["content-length"] = body.length;
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${r.path}`, { method: r.method ?? "POST", headers }, (res) => {
+    // the path as written (a URL would drop a fragment and turn a backslash into a slash)
+    const { hostname, port } = new URL(server.url);
+    const req = request({ hostname, port, path: r.path, method: r.method ?? "POST", headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({
@@ -99,6 +101,8 @@ function pairTests(env: Record<string, string>, token?: string) {
     ["a name of 300 characters (refused by the schema)", { path: `/api/agents/${"n".repeat(300)}/heartbeat`, headers: { ...json, ...auth }, body: "{}" }, true],
     ["a name of 1,100 characters", { path: `/api/agents/${"n".repeat(1100)}/heartbeat`, headers: { ...json, ...auth }, body: "{}" }, false],
     ["a percent-encoded name", { path: "/api/agents/caf%C3%A9/heartbeat", headers: { ...json, ...auth }, body: "{}" }, false],
+    ["a raw # in the name (fastify's router ends the path there)", { path: "/api/agents/build#3/heartbeat", headers: { ...json, ...auth }, body: "{}" }, false],
+    ["a backslash in the name", { path: "/api/agents/a\\b/heartbeat", headers: { ...json, ...auth }, body: "{}" }, true],
     ["a query string", { path: "/api/agents/alpha/heartbeat?x=1", headers: { ...json, ...auth }, body: "{}" }, false],
     ["a trailing slash", { path: "/api/agents/alpha/heartbeat/", headers: { ...json, ...auth }, body: "{}" }, false],
     ["no body, no content type", { path: "/api/agents/gamma/heartbeat", headers: { ...auth } }, false],
