@@ -70,17 +70,19 @@ const MAX_REMEMBERED_HOSTS = 256;
 
 /**
  * The foreign host name a Host header names when the server is bound to loopback (DNS rebinding),
- * or null when it may be answered. Bound elsewhere, every Host may be.
+ * or null when it may be answered. A Host that does not parse counts as foreign; no Host at all
+ * (an HTTP/1.0 client) does not. Bound elsewhere, every Host may be answered.
  */
 export function foreignHostJudge(boundToLoopback: boolean): (hostHeader: string | undefined) => string | null {
   if (!boundToLoopback) return () => null;
-  /** Host header → the foreign host name it names, or null when it is loopback (or unparsable). */
+  /** Host header → the foreign host name it names, or null when it is loopback. */
   const foreignHosts = new Map<string, string | null>();
   return (header = "") => {
+    if (header === "") return null;
     let foreign = foreignHosts.get(header);
     if (foreign === undefined) {
       const host = hostOf(header);
-      foreign = host !== undefined && !isLoopbackHost(host) ? host : null;
+      foreign = host === undefined ? header : isLoopbackHost(host) ? null : host;
       if (foreignHosts.size >= MAX_REMEMBERED_HOSTS) foreignHosts.clear();
       foreignHosts.set(header, foreign);
     }

@@ -133,6 +133,7 @@ describe("bad requests", () => {
       ["bad list query", () => fetch(`${url}/api/agents?state=sleepy`), 400],
       ["unknown query parameter", () => fetch(`${url}/api/agents?drop=1`), 400],
       ["foreign Host header (DNS rebinding)", () => rawPost(hb, { host: "attacker.example:80" }), 421],
+      ["Host header that does not parse", () => rawPost(hb, { host: "attacker.example:99999" }), 421],
       ["unknown route", () => fetch(`${url}/api/agents/known/explode`, { method: "POST" }), 404],
     ];
     const before = snapshot(store);
