@@ -235,10 +235,11 @@ export class PgStore implements StateStore {
         : Number((await this.core.query<{ n: number }>({ text: this.sql.countStaleAdaptive, values: [thresholdMs, this.core.nowParam(), d] })).rows[0]!.n);
       return { count, sample: r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age, rule: x.rule })) };
     }
+    const d = this.discountOf(opts);
     const r = await this.core.query<{ name: string; last_heartbeat: number; age: number }>({
-      text: this.sql.findStale, values: [Math.max(0, Math.floor(limit)), this.core.nowParam(), thresholdMs] });
+      text: this.sql.findStale, values: [Math.max(0, Math.floor(limit)), this.core.nowParam(), thresholdMs, d] });
     const count = r.rows.length < limit ? r.rows.length
-      : Number((await this.core.query<{ n: number }>({ text: this.sql.countStale, values: [thresholdMs, this.core.nowParam()] })).rows[0]!.n);
+      : Number((await this.core.query<{ n: number }>({ text: this.sql.countStale, values: [thresholdMs, this.core.nowParam(), d] })).rows[0]!.n);
     return { count, sample: r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age })) };
   }
 

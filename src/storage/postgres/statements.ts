@@ -94,10 +94,10 @@ export function statements(s: string, detection: DetectionParams = {}) {
       u AS (UPDATE ${s}.agents SET error_count = error_count + 1, last_error = $3, last_error_at = (SELECT now FROM t) WHERE name = $1 RETURNING name)
       INSERT INTO ${s}.agent_errors (agent, at, message) SELECT name, (SELECT now FROM t), $3 FROM u RETURNING id`,
     getAgent: `SELECT * FROM ${s}.agents WHERE name = $1`,
-    findStale: `WITH t AS (SELECT ${now} AS now, ${cutAt("$3")} AS cut_at)
+    findStale: `WITH t AS (SELECT ${now} AS now, ${cutAt("$3", "$4")} AS cut_at)
       SELECT name, last_heartbeat, t.now - last_heartbeat AS age FROM ${s}.agents, t
       WHERE ${liveWhen("last_heartbeat < t.cut_at")} ORDER BY last_heartbeat, name COLLATE "C" LIMIT $1`,
-    countStale: `WITH t AS (SELECT ${cutAt("$1")} AS cut_at)
+    countStale: `WITH t AS (SELECT ${cutAt("$1", "$3")} AS cut_at)
       SELECT count(*) AS n FROM ${s}.agents, t WHERE ${liveWhen("last_heartbeat < t.cut_at")}`,
     // one UPDATE: a heartbeat that lands while the sweep runs makes the row fail the re-checked WHERE
     markStale: `WITH t AS (SELECT ${now} AS now, ${cutAt("$1", "$3")} AS cut_at)

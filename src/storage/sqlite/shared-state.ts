@@ -257,7 +257,7 @@ export class SharedState implements StateStore {
       const n = found.length < limit ? found.length : (this.stmts.countStaleAdaptive.get(p) as { n: number }).n;
       return { count: n, sample: found.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat, rule: r.rule })) };
     }
-    const cutoff = now - thresholdMs;
+    const cutoff = now - thresholdMs - (opts.discountMs ?? 0);
     const rows = this.stmts.findStale.all({ cutoff, limit }) as { name: string; last_heartbeat: number }[];
     const count = rows.length < limit ? rows.length : (this.stmts.countStale.get({ cutoff }) as { n: number }).n;
     return { count, sample: rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat })) };

@@ -136,6 +136,9 @@ export function adaptiveSweepSuite(open: Open): void {
       await s.clock.advance(THRESHOLD + 1);
       expect(await s.store.markStaleAgents(THRESHOLD, { ...ADAPTIVE, discountMs: THRESHOLD })).toEqual([]);
       expect(await s.store.markStaleAgents(THRESHOLD, { discountMs: 1 })).toEqual([]);
+      expect((await s.store.findStaleAgents(THRESHOLD, 10, { ...ADAPTIVE, discountMs: THRESHOLD })).count).toBe(0);
+      expect((await s.store.findStaleAgents(THRESHOLD, 10, { discountMs: 1 })).count, "fixed detection too").toBe(0);
+      expect((await s.store.findStaleAgents(THRESHOLD, 10)).count).toBe(2);
       expect((await s.store.markStaleAgents(THRESHOLD, ADAPTIVE)).map((m) => m.name).sort()).toEqual(["f", "w"]);
     });
 

@@ -38,7 +38,7 @@ async function plan(text: string, values: unknown[]): Promise<string> {
 
 describe("PostgreSQL query plans", () => {
   const sql = statements('"bg_agents"');
-  for (const [name, values] of [["findStaleAdaptive", [20, null, 0, 30_000]], ["countStaleAdaptive", [30_000, null, 0]], ["findStale", [20, null, 30_000]], ["markStaleAdaptive", [30_000, null, 0]]] as const) {
+  for (const [name, values] of [["findStaleAdaptive", [20, null, 0, 30_000]], ["countStaleAdaptive", [30_000, null, 0]], ["findStale", [20, null, 30_000, 0]], ["markStaleAdaptive", [30_000, null, 0]]] as const) {
     it(`${name}: now is computed once (an InitPlan), never per row`, async () => {
       const p = await plan(sql[name], [...values]);
       expect(p, p).toMatch(/InitPlan/);
