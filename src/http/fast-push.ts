@@ -39,10 +39,10 @@ export interface FastPushOptions {
 }
 
 export interface FastPush {
-  /** Answers the request and returns true, or returns false having touched nothing. */
-  (req: IncomingMessage, res: ServerResponse): boolean;
-  /** Requests answered here (tests check that the path is taken). */
-  readonly answered: number;
+  /** Takes the request (and answers it) and returns true, or returns false having touched nothing. */
+  take(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Requests taken so far (tests check that the path is taken). */
+  taken(): number;
 }
 
 export function fastPush(o: FastPushOptions): FastPush {
@@ -87,16 +87,18 @@ export function fastPush(o: FastPushOptions): FastPush {
     }
   };
 
-  const handler = ((req, res) => {
-    const rawName = takes(req);
-    if (rawName === undefined) return false;
-    const started = performance.now();
-    (handler as { answered: number }).answered++;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.once("end", () => void handle(req, res, rawName, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8"), started));
-    return true;
-  }) as FastPush & { answered: number };
-  handler.answered = 0;
-  return handler;
+  let taken = 0;
+  return {
+    take(req, res) {
+      const rawName = takes(req);
+      if (rawName === undefined) return false;
+      const started = performance.now();
+      taken++;
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.once("end", () => void handle(req, res, rawName, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8"), started));
+      return true;
+    },
+    taken: () => taken,
+  };
 }

@@ -51,7 +51,7 @@ export interface RunningServer {
   host: string;
   port: number;
   app: FastifyInstance;
-  /** Pushes answered by the fast path so far (0 when it is off). */
+  /** Pushes the fast path has taken so far (0 when it is off). */
   fastPushes(): number;
   close(): Promise<void>;
 }
@@ -93,7 +93,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   });
   const fast = opts.fastPush === false ? undefined
     : fastPush({ ctx, bodyLimit, foreignHostIn, carriesToken: tokenCheck(opts.config.apiToken), isClosing: () => closing });
-  if (fast) inFrontOfFastify(app, fast);
+  if (fast) inFrontOfFastify(app, (req, res) => fast.take(req, res));
   // callback-style hooks: no promise per request; the debug line is built only when it is logged
   app.addHook("onResponse", (req, reply, done) => {
     metrics.observeRequest(req.method, req.routeOptions.url ?? "unknown", reply.statusCode, reply.elapsedTime / 1000);
@@ -121,7 +121,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   let closed: Promise<void> | undefined;
   return {
     url, host, port: boundPort, app,
-    fastPushes: () => fast?.answered ?? 0,
+    fastPushes: () => fast?.taken() ?? 0,
     close() {
       closed ??= (async () => {
         perf.stop();
