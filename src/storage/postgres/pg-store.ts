@@ -227,15 +227,14 @@ export class PgStore implements StateStore {
   }
 
   async findStaleAgents(thresholdMs: number, limit = 100, opts: SweepOptions = {}): Promise<{ count: number; sample: StaleAgent[] }> {
+    const d = this.discountOf(opts);
     if (opts.detection === "adaptive") {
-      const d = this.discountOf(opts);
       const r = await this.core.query<{ name: string; last_heartbeat: number; age: number; rule: StaleRule }>({
         text: this.sql.findStaleAdaptive, values: [Math.max(0, Math.floor(limit)), this.core.nowParam(), d, thresholdMs] });
       const count = r.rows.length < limit ? r.rows.length
         : Number((await this.core.query<{ n: number }>({ text: this.sql.countStaleAdaptive, values: [thresholdMs, this.core.nowParam(), d] })).rows[0]!.n);
       return { count, sample: r.rows.map((x) => ({ name: x.name, lastHeartbeat: x.last_heartbeat, ageMs: x.age, rule: x.rule })) };
     }
-    const d = this.discountOf(opts);
     const r = await this.core.query<{ name: string; last_heartbeat: number; age: number }>({
       text: this.sql.findStale, values: [Math.max(0, Math.floor(limit)), this.core.nowParam(), thresholdMs, d] });
     const count = r.rows.length < limit ? r.rows.length

@@ -251,13 +251,14 @@ export class SharedState implements StateStore {
 
   async findStaleAgents(thresholdMs: number, limit = 100, opts: SweepOptions = {}): Promise<{ count: number; sample: StaleAgent[] }> {
     const now = opts.nowMs ?? this.clock.now();
+    const asOf = now - (opts.discountMs ?? 0);
     if (opts.detection === "adaptive") {
-      const p = { asOf: now - (opts.discountMs ?? 0), threshold: thresholdMs };
+      const p = { asOf, threshold: thresholdMs };
       const found = this.stmts.findStaleAdaptive.all({ ...p, limit }) as { name: string; last_heartbeat: number; rule: StaleRule }[];
       const n = found.length < limit ? found.length : (this.stmts.countStaleAdaptive.get(p) as { n: number }).n;
       return { count: n, sample: found.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat, rule: r.rule })) };
     }
-    const cutoff = now - thresholdMs - (opts.discountMs ?? 0);
+    const cutoff = asOf - thresholdMs;
     const rows = this.stmts.findStale.all({ cutoff, limit }) as { name: string; last_heartbeat: number }[];
     const count = rows.length < limit ? rows.length : (this.stmts.countStale.get({ cutoff }) as { n: number }).n;
     return { count, sample: rows.map((r) => ({ name: r.name, lastHeartbeat: r.last_heartbeat, ageMs: now - r.last_heartbeat })) };
