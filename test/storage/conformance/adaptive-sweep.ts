@@ -38,6 +38,28 @@ export function adaptiveSweepSuite(open: Open): void {
       expect(staleAfter(stats, PHI).rule).toBe("phi");
     });
 
+    it("a batch of heartbeats keeps the same rhythm and bound as single heartbeats", async () => {
+      const s = await open();
+      // gaps: regular, one the threshold calls dead (not learned), a duplicate (0 ms, not learned), regular again
+      const gaps = [900, 1100, 1000, 950, 1050, THRESHOLD + 1, 1000, 0, 1200, 800];
+      await s.store.updateHeartbeat("single");
+      await s.store.updateHeartbeats([{ name: "batched" }, { name: "other" }]);
+      for (const g of gaps) {
+        await s.clock.advance(g);
+        await s.store.updateHeartbeat("single");
+        await s.store.updateHeartbeats([{ name: "other", info: { pid: 7 } }, { name: "batched", info: { pid: 7 } }]);
+      }
+      const single = (await s.store.getAgent("single"))!;
+      const batched = (await s.store.getAgent("batched"))!;
+      expect(batched.heartbeats).toBe(single.heartbeats);
+      expect(batched.history!.count).toBe(single.history!.count);
+      expect(batched.history!.count).toBe(gaps.length - 2);
+      expect(batched.history!.meanMs).toBeCloseTo(single.history!.meanMs, 6);
+      expect(batched.history!.varianceMs2).toBeCloseTo(single.history!.varianceMs2, 3);
+      expect(batched.history!.staleAfterMs!).toBeCloseTo(single.history!.staleAfterMs!, 3);
+      expect(batched.pid).toBe(7);
+    });
+
     it("marks a fast agent at its own bound (rule phi), long before the threshold; the fixed sweep does not", async () => {
       const s = await open();
       const stats = await beat(s, "fast", Array(10).fill(1000));
