@@ -11,7 +11,7 @@
  * unbundled runtime, which loads node_modules as they are).
  * Plain JavaScript on purpose: it runs while dist/ is being built.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,12 @@ const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 export const BUNDLE_DIR = "dist/bundle";
 export const MANIFEST = "manifest.json";
 const AGENT_MAIN = "dist/src/agents/runtime/agent-main.js";
+/**
+ * How long a chunk an earlier bundle wrote is kept once a rebuild no longer writes it (the last
+ * bundle's own chunks are kept in any case): a process started before the rebuild still loads the
+ * chunks it imports lazily. A chunk's name carries its content's hash, so old and new never clash.
+ */
+export const KEEP_OLD_CHUNKS_MS = 7 * 24 * 3600_000;
 /** Native addons, and what a bundled package only requires when present. */
 const EXTERNAL = ["better-sqlite3", "fs-ext", "pg-native"];
 
@@ -45,8 +51,8 @@ const versionAt = (root, pkgJson) => {
 
 /**
  * Writes dist/bundle/ from dist/ (synchronous, like the rest of the build check) into a fresh
- * folder that then replaces the old one; returns its path, or undefined (and no bundle) when
- * dist/ has no agent runtime to bundle.
+ * folder that then replaces the old one, with the old one's chunks still kept; returns its path,
+ * or undefined (and no bundle) when dist/ has no agent runtime to bundle.
  */
 export function bundle(root = ROOT) {
   const out = join(root, BUNDLE_DIR);
@@ -86,10 +92,30 @@ export function bundle(root = ROOT) {
     const pkgJson = packageJsonOf(root, input);
     if (pkgJson) packages[pkgJson] ??= versionAt(root, pkgJson);
   }
-  writeFileSync(join(next, MANIFEST), JSON.stringify({ packages }, null, 2) + "\n");
+  const chunks = readdirSync(next).filter(isChunk);
+  writeFileSync(join(next, MANIFEST), JSON.stringify({ packages, chunks }, null, 2) + "\n");
+  carryOverChunks(out, next);
   rmSync(out, { recursive: true, force: true });
   renameSync(next, out);
   return out;
+}
+
+const isChunk = (file) => file.endsWith(".js") && file !== "agent-main.js";
+
+/** Moves the chunks of the bundle at `out` that `next` does not have, if still kept (KEEP_OLD_CHUNKS_MS), into `next`. */
+function carryOverChunks(out, next, now = Date.now()) {
+  if (!existsSync(out)) return;
+  let own = [];
+  try {
+    own = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")).chunks ?? [];
+  } catch {
+    // a bundle without a manifest: only its age counts
+  }
+  const written = new Set(readdirSync(next));
+  for (const file of readdirSync(out).filter((f) => isChunk(f) && !written.has(f))) {
+    const path = join(out, file);
+    if (own.includes(file) || now - statSync(path).mtimeMs < KEEP_OLD_CHUNKS_MS) renameSync(path, join(next, file));
+  }
 }
 
 /** Whether the packages the bundle copied are the versions installed now (false without a manifest). */
