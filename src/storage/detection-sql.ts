@@ -5,8 +5,9 @@
  *
  * Columns (migrations sqlite 009, postgres 008): hb_count, hb_mean_ms, hb_var_ms2 (the EWMA
  * history of the gap between heartbeats) and stale_after_ms (the age at which the agent is stale;
- * NULL until a heartbeat computed it). The sweep reads stale_after_ms through an index on
- * last_heartbeat + stale_after_ms, so adaptive mode costs the sweep what fixed mode does.
+ * NULL until a heartbeat computed it). No index orders agents by their deadline, which every
+ * heartbeat would move: the adaptive sweep reads stale_after_ms from each live row (on SQLite from
+ * the live index's entries, migration 013).
  */
 import { PHI_DEFAULTS, zForPhi, type PhiOptions } from "../intelligence/index.js";
 

@@ -18,9 +18,10 @@ import m009 from "./migrations/009-detection.js";
 import m010 from "./migrations/010-signals.js";
 import m011 from "./migrations/011-state-counts.js";
 import m012 from "./migrations/012-live-index-predicates.js";
+import m013 from "./migrations/013-one-live-index.js";
 
 /** In order; the position is the version. Add a file per migration, never edit a released one. */
-export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012];
+export const MIGRATIONS: string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
