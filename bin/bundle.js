@@ -94,7 +94,9 @@ export function bundle(root = ROOT) {
   }
   const chunks = readdirSync(next).filter(isChunk);
   writeFileSync(join(next, MANIFEST), JSON.stringify({ packages, chunks }, null, 2) + "\n");
-  carryOverChunks(out, next);
+  const carried = carryOverChunks(out, next);
+  // a package packed from here holds only this bundle's own chunks (a subfolder's .npmignore applies under "files")
+  if (carried.length > 0) writeFileSync(join(next, ".npmignore"), carried.join("\n") + "\n");
   rmSync(out, { recursive: true, force: true });
   renameSync(next, out);
   return out;
@@ -102,9 +104,12 @@ export function bundle(root = ROOT) {
 
 const isChunk = (file) => file.endsWith(".js") && file !== "agent-main.js";
 
-/** Moves the chunks of the bundle at `out` that `next` does not have, if still kept (KEEP_OLD_CHUNKS_MS), into `next`. */
+/**
+ * Moves the chunks of the bundle at `out` that `next` does not have, if still kept
+ * (KEEP_OLD_CHUNKS_MS), into `next`; returns their names.
+ */
 function carryOverChunks(out, next, now = Date.now()) {
-  if (!existsSync(out)) return;
+  if (!existsSync(out)) return [];
   let own = [];
   try {
     own = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")).chunks ?? [];
@@ -116,6 +121,7 @@ function carryOverChunks(out, next, now = Date.now()) {
     const path = join(out, file);
     if (own.includes(file) || now - statSync(path).mtimeMs < KEEP_OLD_CHUNKS_MS) renameSync(path, join(next, file));
   }
+  return readdirSync(next).filter((f) => isChunk(f) && !written.has(f));
 }
 
 /** Whether the packages the bundle copied are the versions installed now (false without a manifest). */

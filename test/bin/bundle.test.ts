@@ -93,6 +93,8 @@ describe("bundle", () => {
     expect(await lazyValue(await startBundled(root))).toEqual({ value: "v2" });
     const manifest = JSON.parse(readFileSync(join(root, BUNDLE_DIR, MANIFEST), "utf8")) as { chunks: string[] };
     expect(manifest.chunks).not.toContain(v1);
+    // a package packed from this folder leaves the old chunk out
+    expect(readFileSync(join(root, BUNDLE_DIR, ".npmignore"), "utf8")).toBe(`${v1}\n`);
 
     // two rebuilds later, a chunk older than the keep time goes; the last bundle's own chunks stay, however old
     const old = (Date.now() - KEEP_OLD_CHUNKS_MS - 60_000) / 1000;
