@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -30,20 +30,40 @@ export const KEEP_OLD_CHUNKS_MS = 7 * 24 * 3600_000;
 const EXTERNAL = ["better-sqlite3", "fs-ext", "pg-native"];
 
 /**
- * The package.json (relative to root, "../x" when hoisted above an installed copy of this package)
- * of the package an input file belongs to; undefined for a file of no package in node_modules.
+ * The package an input file belongs to, as `node_modules/a/package.json` (or
+ * `node_modules/a/node_modules/b/package.json` for a copy nested in another): the names it is found
+ * by from the package root, as Node finds them, so the key holds wherever npm hoisted it;
+ * undefined for a file of no package in node_modules, or of this package itself.
  */
 function packageJsonOf(root, input) {
-  const parts = resolve(root, input).split(sep);
-  const at = parts.lastIndexOf("node_modules");
-  if (at < 0) return undefined;
-  const depth = parts[at + 1]?.startsWith("@") ? 3 : 2;
-  return relative(root, [...parts.slice(0, at + depth), "package.json"].join(sep)).split(sep).join("/");
+  const path = resolve(root, input);
+  if (path.startsWith(root + sep) && !relative(root, path).startsWith("node_modules" + sep)) return undefined;
+  const parts = path.split(sep);
+  const chain = [];
+  for (let at = parts.indexOf("node_modules"); at >= 0 && at < parts.length - 1; at = parts.indexOf("node_modules", at + 1)) {
+    chain.push(parts[at + 1].startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1]);
+  }
+  return chain.length === 0 ? undefined : chain.map((name) => `node_modules/${name}/`).join("") + "package.json";
 }
 
-const versionAt = (root, pkgJson) => {
+/** The directory of package `name` as Node finds it from `dir`: in node_modules of `dir` or of the nearest ancestor that has it. */
+function findPackage(dir, name) {
+  for (let d = dir; ; d = dirname(d)) {
+    if (basename(d) !== "node_modules" && existsSync(join(d, "node_modules", name, "package.json"))) return join(d, "node_modules", name);
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** The version installed for a key of packageJsonOf, found from `root`; null when it is not installed. */
+const versionAt = (root, key) => {
+  const names = key.split("node_modules/").slice(1).map((n) => n.replace(/\/(package\.json)?$/, ""));
+  let dir = root;
+  for (const name of names) {
+    dir = findPackage(dir, name);
+    if (dir === undefined) return null;
+  }
   try {
-    return JSON.parse(readFileSync(join(root, pkgJson), "utf8")).version ?? null;
+    return JSON.parse(readFileSync(names.length > 0 ? join(dir, "package.json") : join(root, key), "utf8")).version ?? null;
   } catch {
     return null;
   }

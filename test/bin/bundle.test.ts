@@ -20,6 +20,25 @@ function installed(root: string, name: string, version: string): void {
 }
 
 describe("bundleMatchesInstall", () => {
+  it("finds each package as Node does from the package root: installed in a project with its dependencies hoisted, it still matches", () => {
+    const project = makeTempDir("bga-project-");
+    const root = join(project, "node_modules", "background-agents");
+    mkdirSync(join(root, BUNDLE_DIR), { recursive: true });
+    // keys as written where the bundle was built (its dependencies in its own node_modules)
+    writeFileSync(join(root, BUNDLE_DIR, MANIFEST), JSON.stringify({ packages: {
+      "node_modules/lib-a/package.json": "1.0.0", "node_modules/lib-a/node_modules/@scope/lib-b/package.json": "2.3.4" } }));
+    installed(project, "lib-a", "1.0.0");
+    installed(project, "@scope/lib-b", "2.3.4"); // hoisted beside lib-a
+    expect(bundleMatchesInstall(root)).toBe(true);
+    installed(project, "@scope/lib-b", "2.4.0");
+    expect(bundleMatchesInstall(root)).toBe(false);
+    installed(join(project, "node_modules", "lib-a"), "@scope/lib-b", "2.3.4"); // lib-a's own copy is the one Node finds
+    expect(bundleMatchesInstall(root)).toBe(true);
+    installed(root, "lib-a", "0.9.0"); // and a copy in the package's own node_modules comes first
+    expect(bundleMatchesInstall(root)).toBe(false);
+  });
+
+
   it("matches while every copied package has its version, and not once one moved, went, or without a manifest", () => {
     const root = makeTempDir("bga-bundle-");
     expect(bundleMatchesInstall(root)).toBe(false); // no bundle, no manifest

@@ -4,7 +4,7 @@
  * agent class) names, so the layering stays graphs → src.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { BgAgentsError } from "../../errors/index.js";
@@ -61,21 +61,36 @@ export function bundledRuntime(): { main: string; graph(name: string): string } 
 /**
  * Whether the packages the bundle holds copies of are the versions installed now (its manifest,
  * written by bin/bundle.js; the launcher rebundles on a mismatch): a bundle of other versions
- * would run another LangGraph than the rest of the fleet on the same checkpoints.
+ * would run another LangGraph than the rest of the fleet on the same checkpoints. Each key names a
+ * package as Node finds it from the package root (`node_modules/a/node_modules/b/package.json`),
+ * so it is found wherever npm hoisted it, as bin/bundle.js's versionAt finds it.
  */
 function bundleMatchesInstall(): boolean {
-  const version = (pkgJson: string): unknown => {
-    try {
-      return (JSON.parse(readFileSync(join(PACKAGE_ROOT, pkgJson), "utf8")) as { version?: unknown }).version ?? null;
-    } catch {
-      return null;
-    }
-  };
   try {
     const { packages } = JSON.parse(readFileSync(join(BUNDLE_DIR, "manifest.json"), "utf8")) as { packages: Record<string, unknown> };
-    return Object.entries(packages).every(([pkgJson, v]) => version(pkgJson) === v);
+    return Object.entries(packages).every(([key, v]) => installedVersion(key) === v);
   } catch {
     return false;
+  }
+}
+
+function installedVersion(key: string): unknown {
+  const names = key.split("node_modules/").slice(1).map((n) => n.replace(/\/(package\.json)?$/, ""));
+  let dir: string | undefined = PACKAGE_ROOT;
+  for (const name of names) dir = dir === undefined ? undefined : findPackage(dir, name);
+  if (dir === undefined) return null;
+  try {
+    return (JSON.parse(readFileSync(names.length > 0 ? join(dir, "package.json") : join(PACKAGE_ROOT, key), "utf8")) as { version?: unknown }).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The directory of package `name` as Node finds it from `dir`: in node_modules of `dir` or of the nearest ancestor that has it. */
+function findPackage(dir: string, name: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (basename(d) !== "node_modules" && existsSync(join(d, "node_modules", name, "package.json"))) return join(d, "node_modules", name);
+    if (dirname(d) === d) return undefined;
   }
 }
 
