@@ -9,12 +9,9 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pidAlive } from "../src/process/index.js";
-import { SharedState } from "../src/storage/sqlite/index.js";
-import { fleetEnv } from "./helpers/fleet.js";
+import { fleetEnv, untilActiveIn } from "./helpers/fleet.js";
 import { REPO_ROOT } from "./helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "./helpers/temp-dir.js";
-import { waitFor } from "./helpers/wait.js";
 
 const BUILT_IN = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
 
@@ -65,21 +62,7 @@ describe("the packed package, installed in a project", () => {
       cwd: project, env: { ...process.env, NODE_OPTIONS: "", BG_AGENTS_FROM_SOURCE: "", ...vars }, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     fleet.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-8000)));
-    const agents = await waitFor(async () => {
-      if (fleet!.exitCode !== null) throw new Error(`bg-agents start exited ${fleet!.exitCode}: ${stderr}`);
-      let store: SharedState;
-      try {
-        store = await SharedState.open({ path: vars.DATABASE_PATH!, lockTimeoutMs: 20_000 });
-      } catch {
-        return undefined; // not created yet
-      }
-      try {
-        const all = new Map((await store.getRegisteredAgents()).map((a) => [a.name, a]));
-        return BUILT_IN.every((n) => all.get(n)?.state === "active" && pidAlive(all.get(n)?.pid)) ? all : undefined;
-      } finally {
-        await store.close();
-      }
-    }, { timeoutMs: 150_000, intervalMs: 200, message: "the built-in agents active" });
+    const agents = await untilActiveIn(vars.DATABASE_PATH!, BUILT_IN, () => (fleet!.exitCode !== null ? `bg-agents start exited ${fleet!.exitCode}: ${stderr}` : undefined));
     for (const name of BUILT_IN) {
       const args = readFileSync(`/proc/${agents.get(name)!.pid}/cmdline`, "utf8").split("\0");
       expect(args, name).toContain(join(installed, "dist/bundle/agent-main.js"));

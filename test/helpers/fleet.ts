@@ -43,6 +43,29 @@ export function fleetEnv(dir: string, extra: Record<string, string> = {}): Recor
   };
 }
 
+/**
+ * Waits until every agent in `names` is `active` with a live pid in the database at `dbPath`,
+ * which a fleet started some other way creates (`exited` says why to stop waiting early).
+ */
+export async function untilActiveIn(dbPath: string, names: string[], exited: () => string | undefined, timeoutMs = 150_000): Promise<Map<string, AgentRecord>> {
+  return waitFor(async () => {
+    const why = exited();
+    if (why !== undefined) throw new Error(why);
+    let store: SharedState;
+    try {
+      store = await SharedState.open({ path: dbPath, lockTimeoutMs: 20_000 });
+    } catch {
+      return undefined; // not created yet
+    }
+    try {
+      const all = await agentsByName(store);
+      return names.every((n) => all.get(n)?.state === "active" && pidAlive(all.get(n)?.pid)) ? all : undefined;
+    } finally {
+      await store.close();
+    }
+  }, { timeoutMs, intervalMs: 200, message: `${names.join(", ")} active` });
+}
+
 export interface StartFleetOptions {
   /** @defaultValue a new temp dir */
   dir?: string;

@@ -9,12 +9,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { pidAlive } from "../../src/process/index.js";
-import { SharedState } from "../../src/storage/sqlite/index.js";
 import { REPO_ROOT } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
-import { waitFor } from "../helpers/wait.js";
-import { fleetEnv } from "../helpers/fleet.js";
+import { fleetEnv, untilActiveIn } from "../helpers/fleet.js";
 
 const BUILT_IN = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
 const TINY = join(REPO_ROOT, "test/agents/fixtures/tiny-agent/graph.ts");
@@ -39,21 +36,7 @@ async function startFleet(entry: string, args: string[], names: string[]) {
   proc = spawn(process.execPath, [join(REPO_ROOT, entry), ...args], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
-  const agents = await waitFor(async () => {
-    if (proc!.exitCode !== null) throw new Error(`${entry} exited ${proc!.exitCode}: ${stderr}`);
-    let store: SharedState;
-    try {
-      store = await SharedState.open({ path: vars.DATABASE_PATH!, lockTimeoutMs: 20_000 });
-    } catch {
-      return undefined; // not created yet
-    }
-    try {
-      const all = new Map((await store.getRegisteredAgents()).map((a) => [a.name, a]));
-      return names.every((n) => all.get(n)?.state === "active" && pidAlive(all.get(n)?.pid)) ? all : undefined;
-    } finally {
-      await store.close();
-    }
-  }, { timeoutMs: 150_000, intervalMs: 200, message: `${names.join(", ")} active` });
+  const agents = await untilActiveIn(vars.DATABASE_PATH!, names, () => (proc!.exitCode !== null ? `${entry} exited ${proc!.exitCode}: ${stderr}` : undefined));
   return { supervisorPid: proc.pid!, pidOf: (name: string) => agents.get(name)!.pid! };
 }
 
