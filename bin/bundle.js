@@ -11,7 +11,7 @@
  * unbundled runtime, which loads node_modules as they are).
  * Plain JavaScript on purpose: it runs while dist/ is being built.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,9 +21,9 @@ export const BUNDLE_DIR = "dist/bundle";
 export const MANIFEST = "manifest.json";
 const AGENT_MAIN = "dist/src/agents/runtime/agent-main.js";
 /**
- * How long a chunk an earlier bundle wrote is kept once a rebuild no longer writes it (the last
- * bundle's own chunks are kept in any case): a process started before the rebuild still loads the
- * chunks it imports lazily. A chunk's name carries its content's hash, so old and new never clash.
+ * How long a chunk an earlier bundle wrote is kept after the rebuild that stopped writing it: a
+ * process started before the rebuild still loads the chunks it imports lazily. A chunk's name
+ * carries its content's hash, so old and new never clash.
  */
 export const KEEP_OLD_CHUNKS_MS = 7 * 24 * 3600_000;
 /** Native addons, and what a bundled package only requires when present. */
@@ -32,18 +32,36 @@ const EXTERNAL = ["better-sqlite3", "fs-ext", "pg-native"];
 /**
  * The package an input file belongs to, as `node_modules/a/package.json` (or
  * `node_modules/a/node_modules/b/package.json` for a copy nested in another): the names it is found
- * by from the package root, as Node finds them, so the key holds wherever npm hoisted it;
- * undefined for a file of no package in node_modules, or of this package itself.
+ * by from the package root, as Node finds them, so the key holds wherever npm hoisted it. Where
+ * those names do not lead to it (pnpm's store, say), its path relative to the root (starting with
+ * "."). Undefined for a file of no package in node_modules, or of this package itself.
  */
 function packageJsonOf(root, input) {
   const path = resolve(root, input);
   if (path.startsWith(root + sep) && !relative(root, path).startsWith("node_modules" + sep)) return undefined;
   const parts = path.split(sep);
   const chain = [];
+  let dir;
   for (let at = parts.indexOf("node_modules"); at >= 0 && at < parts.length - 1; at = parts.indexOf("node_modules", at + 1)) {
-    chain.push(parts[at + 1].startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1]);
+    const scoped = parts[at + 1].startsWith("@");
+    dir = parts.slice(0, at + (scoped ? 3 : 2)).join(sep);
+    if (!parts[at + 1].startsWith(".")) chain.push(scoped ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1]);
   }
-  return chain.length === 0 ? undefined : chain.map((name) => `node_modules/${name}/`).join("") + "package.json";
+  if (dir === undefined) return undefined;
+  const key = chain.map((name) => `node_modules/${name}/`).join("") + "package.json";
+  if (packageDirOf(root, key) === realpathSync(dir)) return key;
+  const rel = relative(root, join(dir, "package.json")).split(sep).join("/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
+}
+
+/** The real directory a chain key of packageJsonOf leads to from `root`, or undefined. */
+function packageDirOf(root, key) {
+  let dir = root;
+  for (const name of key.split("node_modules/").slice(1).map((n) => n.replace(/\/(package\.json)?$/, ""))) {
+    dir = findPackage(dir, name);
+    if (dir === undefined) return undefined;
+  }
+  return realpathSync(dir);
 }
 
 /** The directory of package `name` as Node finds it from `dir`: in node_modules of `dir` or of the nearest ancestor that has it. */
@@ -56,14 +74,9 @@ function findPackage(dir, name) {
 
 /** The version installed for a key of packageJsonOf, found from `root`; null when it is not installed. */
 const versionAt = (root, key) => {
-  const names = key.split("node_modules/").slice(1).map((n) => n.replace(/\/(package\.json)?$/, ""));
-  let dir = root;
-  for (const name of names) {
-    dir = findPackage(dir, name);
-    if (dir === undefined) return null;
-  }
+  const dir = key.startsWith(".") ? join(root, dirname(key)) : packageDirOf(root, key);
   try {
-    return JSON.parse(readFileSync(names.length > 0 ? join(dir, "package.json") : join(root, key), "utf8")).version ?? null;
+    return dir === undefined ? null : JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version ?? null;
   } catch {
     return null;
   }
@@ -117,31 +130,48 @@ export function bundle(root = ROOT) {
   const carried = carryOverChunks(out, next);
   // a package packed from here holds only this bundle's own chunks (a subfolder's .npmignore applies under "files")
   if (carried.length > 0) writeFileSync(join(next, ".npmignore"), carried.join("\n") + "\n");
-  rmSync(out, { recursive: true, force: true });
+  // two renames: the path never lacks a whole bundle for longer than between them
+  const old = `${out}.old-${process.pid}`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(out)) renameSync(out, old);
   renameSync(next, out);
+  rmSync(old, { recursive: true, force: true });
   return out;
 }
 
 const isChunk = (file) => file.endsWith(".js") && file !== "agent-main.js";
 
 /**
- * Moves the chunks of the bundle at `out` that `next` does not have, if still kept
- * (KEEP_OLD_CHUNKS_MS), into `next`; returns their names.
+ * Links (or copies) into `next` the chunks of the bundle at `out` that `next` does not have and
+ * that are still kept: those `out` wrote itself, whose keep time starts now, and older ones
+ * within KEEP_OLD_CHUNKS_MS of the rebuild that stopped writing them (a file's mtime says when).
+ * `out` stays whole meanwhile. Returns their names.
  */
 function carryOverChunks(out, next, now = Date.now()) {
   if (!existsSync(out)) return [];
-  let own = [];
+  const old = readdirSync(out).filter(isChunk);
+  let own = old; // a bundle whose manifest does not list its chunks: all of them are its own
   try {
-    own = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")).chunks ?? [];
+    own = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")).chunks ?? old;
   } catch {
-    // a bundle without a manifest: only its age counts
+    // no manifest either
   }
   const written = new Set(readdirSync(next));
-  for (const file of readdirSync(out).filter((f) => isChunk(f) && !written.has(f))) {
-    const path = join(out, file);
-    if (own.includes(file) || now - statSync(path).mtimeMs < KEEP_OLD_CHUNKS_MS) renameSync(path, join(next, file));
+  const carried = [];
+  for (const file of old.filter((f) => !written.has(f))) {
+    const from = join(out, file);
+    const to = join(next, file);
+    const since = own.includes(file) ? now : statSync(from).mtimeMs;
+    if (now - since >= KEEP_OLD_CHUNKS_MS) continue;
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+    utimesSync(to, since / 1000, since / 1000);
+    carried.push(file);
   }
-  return readdirSync(next).filter((f) => isChunk(f) && !written.has(f));
+  return carried;
 }
 
 /** Whether the packages the bundle copied are the versions installed now (false without a manifest). */

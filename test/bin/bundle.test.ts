@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { bundle, BUNDLE_DIR, bundleMatchesInstall, KEEP_OLD_CHUNKS_MS, MANIFEST } from "../../bin/bundle.js";
@@ -63,7 +63,8 @@ function lazyPackage(root: string, value: string): void {
   mkdirSync(runtime, { recursive: true });
   mkdirSync(join(root, "dist/graphs"), { recursive: true });
   writeFileSync(join(root, "package.json"), JSON.stringify({ name: "lazy-fixture", type: "module" }));
-  if (!existsSync(join(root, "node_modules"))) symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"));
+  mkdirSync(join(root, "node_modules"), { recursive: true });
+  if (!existsSync(join(root, "node_modules", "esbuild"))) symlinkSync(join(REPO_ROOT, "node_modules", "esbuild"), join(root, "node_modules", "esbuild"));
   writeFileSync(join(root, "dist/graphs/g.js"), "export const graph = {};\n");
   writeFileSync(join(runtime, "agent-main.js"), `
     process.on("message", async () => {
@@ -97,6 +98,11 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");
 });
 
+const ageBy = (root: string, files: string[], ms: number) => {
+  const t = (Date.now() - ms) / 1000;
+  for (const f of files) utimesSync(join(root, BUNDLE_DIR, f), t, t);
+};
+
 describe("bundle", () => {
   it("keeps the chunks of the bundle it replaces, so a process started before a rebuild still loads its lazy imports", async () => {
     const root = makeTempDir("bga-bundle-");
@@ -104,6 +110,7 @@ describe("bundle", () => {
     bundle(root);
     const [v1] = lazyChunks(root);
     const before = await startBundled(root);
+    ageBy(root, [v1!], KEEP_OLD_CHUNKS_MS + 60_000); // a bundle that ran for longer than the keep time
 
     setLazyValue(root, "v2");
     bundle(root);
@@ -114,17 +121,53 @@ describe("bundle", () => {
     expect(manifest.chunks).not.toContain(v1);
     // a package packed from this folder leaves the old chunk out
     expect(readFileSync(join(root, BUNDLE_DIR, ".npmignore"), "utf8")).toBe(`${v1}\n`);
-
-    // two rebuilds later, a chunk older than the keep time goes; the last bundle's own chunks stay, however old
-    const old = (Date.now() - KEEP_OLD_CHUNKS_MS - 60_000) / 1000;
-    for (const f of lazyChunks(root)) utimesSync(join(root, BUNDLE_DIR, f), old, old);
     const [v2] = lazyChunks(root).filter((f) => f !== v1);
+
+    // the keep time starts at the rebuild that stopped writing a chunk: v1 is still there a rebuild later
     setLazyValue(root, "v3");
+    bundle(root);
+    expect(lazyChunks(root)).toHaveLength(3);
+    expect(await lazyValue(before)).toEqual({ value: "v1" });
+
+    // once that is longer ago than the keep time, it goes; the last bundle's own chunks stay, however old
+    ageBy(root, lazyChunks(root), KEEP_OLD_CHUNKS_MS + 60_000);
+    setLazyValue(root, "v4");
     bundle(root);
     const now = lazyChunks(root);
     expect(now).toHaveLength(2);
-    expect(now).toContain(v2);
     expect(now).not.toContain(v1);
-    expect(await lazyValue(await startBundled(root))).toEqual({ value: "v3" });
+    expect(now).not.toContain(v2);
+    expect(await lazyValue(await startBundled(root))).toEqual({ value: "v4" });
   }, 60_000);
+
+  it("names a package found through a link (pnpm's layout) by the names that lead to it, and one they do not lead to by its path", () => {
+    const root = makeTempDir("bga-bundle-");
+    lazyPackage(root, "v1");
+    const store = (pkg: string) => join(root, "node_modules/.pnpm/dep@1.0.0/node_modules", pkg);
+    const writePackage = (dir: string, version: string, main: string) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: dir.split("/").pop(), version, type: "module", main: "index.js" }));
+      writeFileSync(join(dir, "index.js"), main);
+    };
+    writePackage(store("dep"), "1.0.0", `import inner from "inner"; export const value = "dep+" + inner;\n`);
+    writePackage(store("inner"), "2.0.0", `export default "inner";\n`); // only dep finds it: pnpm does not hoist it
+    symlinkSync(store("dep"), join(root, "node_modules/dep"), "dir");
+    writeFileSync(join(root, "dist/src/agents/runtime/lazy.js"), `export { value } from "dep";\n`);
+    bundle(root);
+
+    const { packages } = JSON.parse(readFileSync(join(root, BUNDLE_DIR, MANIFEST), "utf8")) as { packages: Record<string, string> };
+    expect(packages).toEqual({
+      "node_modules/dep/package.json": "1.0.0",
+      "./node_modules/.pnpm/dep@1.0.0/node_modules/inner/package.json": "2.0.0",
+    });
+    expect(bundleMatchesInstall(root)).toBe(true);
+    writePackage(store("inner"), "2.0.1", `export default "inner";\n`);
+    expect(bundleMatchesInstall(root)).toBe(false);
+    writePackage(store("inner"), "2.0.0", `export default "inner";\n`);
+    // an update links dep to another copy
+    writePackage(join(root, "node_modules/.pnpm/dep@1.1.0/node_modules/dep"), "1.1.0", "export const value = 1;\n");
+    rmSync(join(root, "node_modules/dep"));
+    symlinkSync(join(root, "node_modules/.pnpm/dep@1.1.0/node_modules/dep"), join(root, "node_modules/dep"), "dir");
+    expect(bundleMatchesInstall(root)).toBe(false);
+  });
 });

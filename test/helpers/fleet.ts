@@ -48,9 +48,10 @@ export function fleetEnv(dir: string, extra: Record<string, string> = {}): Recor
  * which a fleet started some other way creates (`exited` says why to stop waiting early).
  */
 export async function untilActiveIn(dbPath: string, names: string[], exited: () => string | undefined, timeoutMs = 150_000): Promise<Map<string, AgentRecord>> {
-  return waitFor(async () => {
-    const why = exited();
-    if (why !== undefined) throw new Error(why);
+  let why: string | undefined;
+  const agents = await waitFor(async () => {
+    // waitFor retries whatever cond() throws: an exit ends the wait with a value instead
+    if ((why = exited()) !== undefined) return "exited" as const;
     let store: SharedState;
     try {
       store = await SharedState.open({ path: dbPath, lockTimeoutMs: 20_000 });
@@ -64,6 +65,8 @@ export async function untilActiveIn(dbPath: string, names: string[], exited: () 
       await store.close();
     }
   }, { timeoutMs, intervalMs: 200, message: `${names.join(", ")} active` });
+  if (agents === "exited") throw new Error(why);
+  return agents;
 }
 
 export interface StartFleetOptions {

@@ -63,7 +63,8 @@ export function bundledRuntime(): { main: string; graph(name: string): string } 
  * written by bin/bundle.js; the launcher rebundles on a mismatch): a bundle of other versions
  * would run another LangGraph than the rest of the fleet on the same checkpoints. Each key names a
  * package as Node finds it from the package root (`node_modules/a/node_modules/b/package.json`),
- * so it is found wherever npm hoisted it, as bin/bundle.js's versionAt finds it.
+ * so it is found wherever npm hoisted it, or by its path ("./…", "../…") where names do not lead to
+ * it; as bin/bundle.js's versionAt finds it.
  */
 function bundleMatchesInstall(): boolean {
   try {
@@ -75,15 +76,23 @@ function bundleMatchesInstall(): boolean {
 }
 
 function installedVersion(key: string): unknown {
-  const names = key.split("node_modules/").slice(1).map((n) => n.replace(/\/(package\.json)?$/, ""));
-  let dir: string | undefined = PACKAGE_ROOT;
-  for (const name of names) dir = dir === undefined ? undefined : findPackage(dir, name);
-  if (dir === undefined) return null;
+  // a key starting with "." is a path, for a package its names do not lead to
+  const dir = key.startsWith(".") ? join(PACKAGE_ROOT, dirname(key)) : packageDirOf(key);
   try {
-    return (JSON.parse(readFileSync(names.length > 0 ? join(dir, "package.json") : join(PACKAGE_ROOT, key), "utf8")) as { version?: unknown }).version ?? null;
+    return dir === undefined ? null : (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: unknown }).version ?? null;
   } catch {
     return null;
   }
+}
+
+/** Where the names of a key lead from the package root: each found from the one before it. */
+function packageDirOf(key: string): string | undefined {
+  let dir: string | undefined = PACKAGE_ROOT;
+  for (const name of key.split("node_modules/").slice(1).map((n) => n.replace(/\/(package\.json)?$/, ""))) {
+    dir = findPackage(dir, name);
+    if (dir === undefined) return undefined;
+  }
+  return dir;
 }
 
 /** The directory of package `name` as Node finds it from `dir`: in node_modules of `dir` or of the nearest ancestor that has it. */
