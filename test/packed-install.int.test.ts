@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "nod
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetEnv, untilActiveIn } from "./helpers/fleet.js";
-import { REPO_ROOT } from "./helpers/processes.js";
+import { REPO_ROOT, stopProcess } from "./helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "./helpers/temp-dir.js";
 
 const BUILT_IN = ["HeartbeatHealthAgent", "PerformanceMonitorAgent", "LangSmithBridgeAgent"];
@@ -36,11 +36,7 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(async () => {
-  if (fleet && fleet.exitCode === null && fleet.signalCode === null) {
-    const gone = new Promise((r) => fleet!.once("exit", r));
-    fleet.kill("SIGTERM");
-    await gone;
-  }
+  await stopProcess(fleet);
   removeTempDirs();
 });
 

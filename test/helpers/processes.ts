@@ -86,3 +86,11 @@ export async function killChildren(): Promise<void> {
   for (const c of all) c.kill("SIGKILL");
   await Promise.all(all.map((c) => c.exited));
 }
+
+/** SIGTERMs a child started with node:child_process (if it still runs) and resolves once it has exited. */
+export async function stopProcess(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const gone = new Promise((r) => proc.once("exit", r));
+  proc.kill("SIGTERM");
+  await gone;
+}

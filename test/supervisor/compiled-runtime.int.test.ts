@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/processes.js";
+import { REPO_ROOT, stopProcess } from "../helpers/processes.js";
 import { makeTempDir, removeTempDirs } from "../helpers/temp-dir.js";
 import { fleetEnv, untilActiveIn } from "../helpers/fleet.js";
 
@@ -21,11 +21,7 @@ const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8
 
 let proc: ChildProcess | undefined;
 afterEach(async () => {
-  if (proc && proc.exitCode === null && proc.signalCode === null) {
-    const gone = new Promise((r) => proc!.once("exit", r));
-    proc.kill("SIGTERM");
-    await gone;
-  }
+  await stopProcess(proc);
   removeTempDirs();
 });
 
